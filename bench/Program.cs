@@ -5,6 +5,7 @@ using Sluice.Bench.Scenarios;
 IBenchmark[] benchmarks =
 [
     new KafkaBenchmark(),
+    new PlannerBenchmark(),
 ];
 
 if (args.Length == 1 && args[0] == "--list")
