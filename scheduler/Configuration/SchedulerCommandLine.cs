@@ -61,6 +61,26 @@ public static class SchedulerCommandLine
         return [.. result];
     }
 
+    /// <summary>The environment variable that sets the same thing as <paramref name="flag"/>: <c>--api-token</c> → <c>SLUICE_API_TOKEN</c>.</summary>
+    public static string EnvironmentVariableFor(string flag) =>
+        "SLUICE_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    /// <summary>Settings from <c>SLUICE_*</c> environment variables, one per flag (and <c>SLUICE_INSECURE</c>).</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var (flag, key) in SwitchMappings)
+        {
+            if (environment.TryGetValue(EnvironmentVariableFor(flag), out var value) && !string.IsNullOrEmpty(value))
+            {
+                yield return new(key, value);
+            }
+        }
+        if (environment.TryGetValue(EnvironmentVariableFor("--insecure"), out var insecure) && !string.IsNullOrEmpty(insecure))
+        {
+            yield return new(Prefix + nameof(SchedulerOptions.Insecure), insecure);
+        }
+    }
+
     /// <summary>Defaults from Marathon's task environment; explicit settings win.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> MarathonDefaults(IReadOnlyDictionary<string, string?> environment)
     {

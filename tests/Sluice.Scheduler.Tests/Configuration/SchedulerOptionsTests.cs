@@ -121,4 +121,23 @@ public sealed class SchedulerOptionsTests
         Assert.Equal("http://0.0.0.0:31001", defaults["Sluice:ControlPlaneListen"]);
         Assert.Equal("agent-7.example", defaults["Sluice:Advertise"]);
     }
+
+    [Fact]
+    public void FromEnvironment_MapsSluiceVariablesToTheFlagsSettings()
+    {
+        var settings = SchedulerCommandLine.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["SLUICE_MASTER"] = "zk://zk:2181/mesos",
+            ["SLUICE_API_TOKEN"] = "t0ken",
+            ["SLUICE_FAILOVER_TIMEOUT"] = "1.00:00:00",
+            ["SLUICE_INSECURE"] = "true",
+            ["UNRELATED"] = "x",
+        }).ToDictionary();
+
+        Assert.Equal("zk://zk:2181/mesos", settings["Sluice:Master"]);
+        Assert.Equal("t0ken", settings["Sluice:ApiToken"]);
+        Assert.Equal("1.00:00:00", settings["Sluice:FailoverTimeout"]);
+        Assert.Equal("true", settings["Sluice:Insecure"]);
+        Assert.Equal(4, settings.Count);
+    }
 }
