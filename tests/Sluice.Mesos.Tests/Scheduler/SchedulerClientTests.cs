@@ -131,7 +131,8 @@ public sealed class SchedulerClientTests
     public async Task Subscribe_NoEventForThreeHeartbeats_DropsAndResubscribesWithTheSameFrameworkId()
     {
         await using var master = await ScriptedMaster.StartAsync();
-        master.HeartbeatSeconds = 0.1;
+        // Only the first subscription is quiet: the second must stay up for the call below.
+        master.HeartbeatSeconds = number => number == 1 ? 0.1 : 30;
         await using var client = Builder(master.BaseUrl).Build();
         await using var events = Pump(client);
         await _states.NextAsync<SchedulerConnectionState.Subscribed>("first subscription");
@@ -154,13 +155,14 @@ public sealed class SchedulerClientTests
     public async Task Subscribe_HeartbeatsArrive_KeepTheSubscriptionAlive()
     {
         await using var master = await ScriptedMaster.StartAsync();
-        master.HeartbeatSeconds = 0.2;
+        master.HeartbeatSeconds = _ => 0.3;
         await using var client = Builder(master.BaseUrl).Build();
         await using var events = Pump(client);
         var stream = await master.NextStreamAsync("stream-1");
         await events.NextAsync("SUBSCRIBED");
 
-        for (int i = 0; i < 8; i++)
+        // 15 rounds of ~100 ms: well past the 0.9 s the watchdog allows a silent master.
+        for (int i = 0; i < 15; i++)
         {
             await stream.SendAsync(ScriptedMaster.Heartbeat);
             Assert.Equal(Event.Types.Type.Heartbeat, (await events.NextAsync("a heartbeat")).Type);
