@@ -120,16 +120,3 @@ public sealed class MesosExecutorClientBuilder
             _stateHandler));
     }
 }
-
-/// <summary>Everything a <see cref="MesosExecutorClient"/> was built with.</summary>
-internal sealed record ExecutorClientSettings(
-    ExecutorEnvironment Environment,
-    TimeSpan InitialBackoff,
-    TimeSpan CallTimeout,
-    int MaxEventLength,
-    TimeProvider TimeProvider,
-    Random Random,
-    ILoggerFactory LoggerFactory,
-    HttpMessageHandler? HttpHandler,
-    bool DisposeHttpHandler,
-    Action<ExecutorConnectionState>? StateHandler);
