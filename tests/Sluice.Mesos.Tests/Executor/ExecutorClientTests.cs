@@ -201,4 +201,19 @@ public sealed class ExecutorClientTests
         await Assert.ThrowsAsync<ArgumentException>(() => client.SendUpdateAsync(new TaskStatus { TaskId = new TaskID { Value = "t" }, State = TaskState.TaskStaging }, default));
         await Assert.ThrowsAsync<ArgumentException>(() => client.SendUpdateAsync(new TaskStatus { State = TaskState.TaskRunning }, default));
     }
+
+    [Fact]
+    public async Task SendMessage_PostsMessageWithTheData()
+    {
+        await using var agent = await ScriptedAgent.StartAsync();
+        await using var client = Client(agent.Server.BaseUrl, checkpoint: true);
+        await using var events = new EventPump<Event>(client.SubscribeAsync);
+        await _states.NextAsync<ExecutorConnectionState.Subscribed>("subscription");
+
+        await client.SendMessageAsync(ByteString.CopyFromUtf8("progress"), Bounded.Deadline());
+
+        var message = Assert.Single(agent.Calls, c => c.Type == Call.Types.Type.Message);
+        Assert.Equal("progress", message.Message.Data.ToStringUtf8());
+        Assert.Equal("exec-1", message.ExecutorId.Value);
+    }
 }
