@@ -1,0 +1,62 @@
+using Sluice.ZooKeeper;
+
+namespace Sluice.Testing.ZooKeeper;
+
+/// <summary>
+/// Expires a live session on demand (the twin-handle technique): a second client attaches to the victim's session
+/// id and password, then closes it, which makes the server end the session. The victim sees
+/// <see cref="ZooKeeperState.Expired"/> within a few hundred milliseconds. (Restarting a standalone server does not
+/// expire sessions: it restores them.)
+/// </summary>
+public static class SessionExpiry
+{
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan AttemptWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Expires <paramref name="victim"/>'s session and waits until the victim reports it.</summary>
+    /// <remarks>
+    /// The victim, disconnected by the twin's attach, may reconnect and take the session back before the twin
+    /// closes it; then the close does not end the session. So the attach-and-close is repeated (bounded) until the
+    /// victim reports <see cref="ZooKeeperState.Expired"/>.
+    /// </remarks>
+    public static async Task ExpireAsync(IZooKeeperClient victim, string connectionString, TimeSpan? timeout = null)
+    {
+        var session = victim.Session ?? throw new InvalidOperationException("The victim has no session yet (never connected).");
+        var options = new ZooKeeperClientOptions
+        {
+            ConnectionString = connectionString,
+            Session = session,
+            SessionTimeout = victim.NegotiatedSessionTimeout > TimeSpan.Zero ? victim.NegotiatedSessionTimeout : TimeSpan.FromSeconds(4),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (victim.State != ZooKeeperState.Expired)
+        {
+            try
+            {
+                await using var twin = await ZooKeeperClient.ConnectAsync(options).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.SessionExpired)
+            {
+                // The session is already gone; the victim learns it when it reconnects.
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero) break;
+            try
+            {
+                await Eventually.TrueAsync(() => victim.State == ZooKeeperState.Expired, remaining < AttemptWait ? remaining : AttemptWait,
+                    "expiry").ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // the victim took the session back: attach and close again
+            }
+        }
+
+        if (victim.State != ZooKeeperState.Expired)
+        {
+            throw new TimeoutException($"The victim did not see its session {session} expire within {(timeout ?? DefaultTimeout).TotalSeconds:0} s.");
+        }
+    }
+}
