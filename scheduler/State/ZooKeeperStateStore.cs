@@ -114,6 +114,10 @@ internal sealed partial class ZooKeeperStateStore : DocumentStateStore
             };
             throw new StateConflictException(key, expectedVersion, reason, e);
         }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.SessionExpired)
+        {
+            throw new StateFencedException(key, "the session expired, and with it the leadership", e);
+        }
     }
 
     private FencingToken CurrentFence(string key) =>
