@@ -33,7 +33,8 @@ public static class SessionExpiry
             SessionTimeout = victim.NegotiatedSessionTimeout > TimeSpan.Zero ? victim.NegotiatedSessionTimeout : TimeSpan.FromSeconds(4),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
-        until ??= () => victim.State == ZooKeeperState.Expired;
+        // Closed counts: an owner may dispose the victim as soon as it sees the expiry.
+        until ??= () => victim.State is ZooKeeperState.Expired or ZooKeeperState.Closed;
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (!until())
         {
