@@ -68,6 +68,7 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
         {
             ClientRegistry.Remove(_key);
             NativeLog.Unregister(_loggerFactory);
+            _stateChanges.Writer.TryComplete();
             throw new ZooKeeperException(ZooKeeperErrorCode.BadArguments, null,
                 $"zookeeper_init2 rejected the connection string '{options.ConnectionString}' (errno {System.Runtime.InteropServices.Marshal.GetLastSystemError()}).");
         }
@@ -102,9 +103,6 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
     /// <summary>Operations and watches of this client the C client still holds.</summary>
     internal int PendingCount => Volatile.Read(ref _pending);
 
-    /// <summary>Operations and watches of every client in the process the C client still holds.</summary>
-    internal static int PendingCountAllClients => PendingTable.Count;
-
     /// <summary>
     /// Starts a session and returns once it is connected (and authenticated, with <see cref="ZooKeeperClientOptions.Digest"/>).
     /// Throws <see cref="ZooKeeperException"/> (<see cref="ZooKeeperErrorCode.ConnectionLoss"/>) after
@@ -118,7 +116,7 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
         {
             try
             {
-                await client._firstConnected.Task.WaitAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                await client._firstConnected.Task.WaitAsync(options.ConnectTimeout, options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException e)
             {

@@ -24,6 +24,10 @@ public sealed record ZooKeeperClientOptions
     /// <summary>Attach to an existing session instead of creating one (see <see cref="ZooKeeperSession"/>).</summary>
     public ZooKeeperSession? Session { get; init; }
 
+    /// <summary>Time source for the connect timeout (tests may fake it).</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>
     /// The C client's log level. Process-wide: the C library keeps one level for all handles (the last client
     /// created sets it). Its lines go to the <c>Sluice.ZooKeeper.Native</c> logger.

@@ -13,7 +13,8 @@ internal sealed unsafe class PendingMulti : PendingEntry
     private const int CreatedPathCapacity = 1024;
     private readonly TaskCompletionSource<IReadOnlyList<OpResult>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyList<ZooKeeperOp> _operations;
-    private readonly List<nint> _allocations = [];
+    private static long s_outstandingBytes;
+    private readonly List<(nint Memory, int Bytes)> _allocations = [];
     private int _released;
 
     public PendingMulti(ZooKeeperClient owner, IReadOnlyList<ZooKeeperOp> operations, void* createAcl)
@@ -63,6 +64,9 @@ internal sealed unsafe class PendingMulti : PendingEntry
             }
         }
     }
+
+    /// <summary>Native bytes held by multis not yet completed, failed or swept (process-wide; for leak tests).</summary>
+    public static long OutstandingBytes => Interlocked.Read(ref s_outstandingBytes);
 
     public ZkOp* Ops { get; }
 
@@ -121,14 +125,21 @@ internal sealed unsafe class PendingMulti : PendingEntry
     private void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        foreach (var allocation in _allocations) NativeMemory.Free((void*)allocation);
+        foreach (var (memory, bytes) in _allocations)
+        {
+            NativeMemory.Free((void*)memory);
+            Interlocked.Add(ref s_outstandingBytes, -bytes);
+        }
+
         _allocations.Clear();
     }
 
     private void* Allocate(int bytes)
     {
-        var memory = NativeMemory.AllocZeroed((nuint)Math.Max(bytes, 1));
-        _allocations.Add((nint)memory);
+        bytes = Math.Max(bytes, 1);
+        var memory = NativeMemory.AllocZeroed((nuint)bytes);
+        _allocations.Add(((nint)memory, bytes));
+        Interlocked.Add(ref s_outstandingBytes, bytes);
         return memory;
     }
 

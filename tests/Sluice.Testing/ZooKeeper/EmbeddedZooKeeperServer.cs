@@ -19,6 +19,15 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    private const string WatchdogScript = """
+        parent=$1; shift
+        "$@" &
+        child=$!
+        while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+        kill -9 "$child" 2>/dev/null
+        wait "$child"
+        """;
+
     private readonly string _directory;
     private readonly Queue<string> _output = new();
     private Process? _process;
@@ -68,7 +77,7 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
     {
         var process = _process ?? throw new InvalidOperationException("The ZooKeeper server is not running.");
         _process = null;
-        process.Kill(); // SIGKILL on Unix
+        process.Kill(entireProcessTree: true); // SIGKILL to the watchdog and the JVM
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         process.Dispose();
     }
@@ -87,7 +96,7 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
             _process = null;
             try
             {
-                process.Kill();
+                process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync().ConfigureAwait(false);
             }
             catch (InvalidOperationException)
@@ -111,7 +120,9 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
     private async Task LaunchAndWaitAsync(string java, CancellationToken cancellationToken)
     {
         lock (_output) _output.Clear();
-        var start = new ProcessStartInfo(java)
+        // java runs under a small sh watchdog that SIGKILLs it when this process dies (a crashed or killed test host
+        // must not leave a JVM behind); killing the tree kills both.
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -120,6 +131,7 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
         };
         foreach (var argument in new[]
                  {
+                     "-c", WatchdogScript, "sluice-zookeeper", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), java,
                      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                      "-Dzookeeper.root.logger=INFO,CONSOLE", "-Dzookeeper.log.dir=" + _directory,
                      "-cp", $"{JarDirectory}/*:{ConfDirectory}",
