@@ -64,6 +64,9 @@ internal sealed partial class LeaderElection : IFencingTokenSource, IAsyncDispos
         }
     }
 
+    /// <summary>True while this contender's node is the lowest (leading, or suspended while disconnected).</summary>
+    public bool IsLeader => State is LeadershipState.Leader or LeadershipState.Suspended;
+
     /// <summary>True while leading with a connected session (checked against the client's live state).</summary>
     public bool CanCommand => State == LeadershipState.Leader && _client.State == ZooKeeperState.Connected;
 

@@ -48,3 +48,43 @@ public sealed class ZooKeeperServerFixtureTests(ZooKeeperServer server)
         Assert.Throws<InvalidOperationException>(() => ContainerModes.Parse("sometimes"));
     }
 }
+
+public sealed class ZooKeeperServerStartupErrorTests
+{
+    [Fact]
+    public async Task Missing_zookeeper_jars_fail_with_a_message_that_says_how_to_install_them()
+    {
+        await using var server = new EmbeddedZooKeeperServer(jarDirectory: "/nonexistent/java");
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
+        Assert.Contains("zookeeper.jar", e.Message);
+        Assert.Contains("./test.sh", e.Message);
+    }
+
+    [Fact]
+    public async Task Missing_java_fails_with_a_message_that_says_how_to_install_it()
+    {
+        await using var server = new EmbeddedZooKeeperServer(findJava: () => null);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
+        Assert.Contains("java", e.Message);
+        Assert.Contains("./test.sh", e.Message);
+    }
+
+    [Fact]
+    public async Task Container_mode_always_uses_a_container_or_fails_loudly_without_Docker()
+    {
+        await using var server = new ZooKeeperServer(ContainerMode.Always);
+        if (await DockerEngineProbe.IsAvailableAsync())
+        {
+            await server.InitializeAsync();
+            Assert.Equal("container", server.Kind);
+            Assert.Equal("imok", await server.SendFourLetterWordAsync("ruok"));
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(server.InitializeAsync);
+            Assert.Contains(ContainerModes.EnvironmentVariable, e.Message);
+        }
+    }
+}

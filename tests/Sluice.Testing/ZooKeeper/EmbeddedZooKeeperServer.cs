@@ -12,9 +12,8 @@ namespace Sluice.Testing.ZooKeeper;
 /// </summary>
 internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
 {
-    private const string JarDirectory = "/usr/share/java";
+    public const string DefaultJarDirectory = "/usr/share/java";
     private const string ConfDirectory = "/etc/zookeeper/conf";
-    private const string ServerJar = JarDirectory + "/zookeeper.jar";
     private const int MaxOutputLines = 200;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -29,11 +28,17 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
         """;
 
     private readonly string _directory;
+    private readonly string _jarDirectory;
+    private readonly Func<string?> _findJava;
     private readonly Queue<string> _output = new();
     private Process? _process;
 
-    public EmbeddedZooKeeperServer()
+    /// <param name="jarDirectory">Where Debian's zookeeper package puts its jars.</param>
+    /// <param name="findJava">Locates the java executable (default: JAVA_HOME, then PATH).</param>
+    public EmbeddedZooKeeperServer(string jarDirectory = DefaultJarDirectory, Func<string?>? findJava = null)
     {
+        _jarDirectory = jarDirectory;
+        _findJava = findJava ?? FindJava;
         _directory = Path.Combine(Path.GetTempPath(), "sluice-zk-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
@@ -48,12 +53,13 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var java = FindJava() ?? throw new InvalidOperationException(
+        var java = _findJava() ?? throw new InvalidOperationException(
             "Cannot start the test ZooKeeper server: no 'java' on PATH. Run ./test.sh, it installs zookeeper (and its Java runtime).");
-        if (!File.Exists(ServerJar))
+        var serverJar = Path.Combine(_jarDirectory, "zookeeper.jar");
+        if (!File.Exists(serverJar))
         {
             throw new InvalidOperationException(
-                $"Cannot start the test ZooKeeper server: {ServerJar} is missing. Run ./test.sh, it installs zookeeper.");
+                $"Cannot start the test ZooKeeper server: {serverJar} is missing. Run ./test.sh, it installs zookeeper.");
         }
 
         System.IO.Directory.CreateDirectory(Path.Combine(_directory, "data"));
@@ -85,7 +91,7 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
         if (_process is not null) await KillAsync(cancellationToken).ConfigureAwait(false);
-        var java = FindJava() ?? throw new InvalidOperationException("'java' disappeared from PATH.");
+        var java = _findJava() ?? throw new InvalidOperationException("'java' disappeared from PATH.");
         await LaunchAndWaitAsync(java, cancellationToken).ConfigureAwait(false);
     }
 
@@ -134,7 +140,7 @@ internal sealed class EmbeddedZooKeeperServer : IZooKeeperServerBackend
                      "-c", WatchdogScript, "sluice-zookeeper", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), java,
                      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                      "-Dzookeeper.root.logger=INFO,CONSOLE", "-Dzookeeper.log.dir=" + _directory,
-                     "-cp", $"{JarDirectory}/*:{ConfDirectory}",
+                     "-cp", $"{_jarDirectory}/*:{ConfDirectory}",
                      "org.apache.zookeeper.server.quorum.QuorumPeerMain", Path.Combine(_directory, "zoo.cfg"),
                  })
         {

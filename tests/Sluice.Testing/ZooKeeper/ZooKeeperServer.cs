@@ -11,7 +11,19 @@ namespace Sluice.Testing.ZooKeeper;
 public sealed class ZooKeeperServer : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan FourLetterWordTimeout = TimeSpan.FromSeconds(5);
+    private readonly ContainerMode? _mode;
     private IZooKeeperServerBackend? _backend;
+
+    /// <summary>A server whose kind follows <see cref="ContainerModes.EnvironmentVariable"/>.</summary>
+    public ZooKeeperServer()
+    {
+    }
+
+    /// <summary>A server of the given mode, whatever the environment says (internal: xunit fixtures need one public constructor).</summary>
+    internal ZooKeeperServer(ContainerMode mode)
+    {
+        _mode = mode;
+    }
 
     /// <summary>"embedded" or "container".</summary>
     public string Kind => Backend.Kind;
@@ -30,7 +42,7 @@ public sealed class ZooKeeperServer : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var mode = ContainerModes.FromEnvironment();
+        var mode = _mode ?? ContainerModes.FromEnvironment();
         var docker = mode != ContainerMode.Never && await DockerEngineProbe.IsAvailableAsync().ConfigureAwait(false);
         if (mode == ContainerMode.Always && !docker)
         {
