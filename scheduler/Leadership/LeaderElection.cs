@@ -42,6 +42,8 @@ internal sealed partial class LeaderElection : ILeadership, IFencingTokenSource
 
     public LeaderElection(IZooKeeperClient client, string framework, LeaderInfo self, ILogger<LeaderElection> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        StateKey.CheckName(self.CandidateId, nameof(self)); // it becomes part of the node name
         _client = client;
         _self = self;
         _logger = logger;
