@@ -5,6 +5,7 @@ using Sluice.Bench.Scenarios;
 IBenchmark[] benchmarks =
 [
     new KafkaBenchmark(),
+    new ThroughputBenchmark(),
 ];
 
 if (args.Length == 1 && args[0] == "--list")
