@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
 [
     new KafkaBenchmark(),
     new ThroughputBenchmark(),
+    new FanoutBenchmark(),
 ];
 
 if (args.Length == 1 && args[0] == "--list")

@@ -38,6 +38,7 @@ internal sealed partial class PollLoop
     private readonly int[] _partitionsPerLane;
     private readonly WorkBatch?[] _pending;
     private readonly int _pollTimeoutMs;
+    private readonly int _batchLimit;
     private long _nextCommit;
     private long _nextWatermarks;
     private bool _running = true;
@@ -58,6 +59,9 @@ internal sealed partial class PollLoop
         _partitionsPerLane = new int[workers.LaneCount];
         _pending = new WorkBatch?[workers.LaneCount];
         _pollTimeoutMs = Math.Max(1, (int)options.PollTimeout.TotalMilliseconds);
+        // Unordered workers share one lane: small hand-overs keep them starting messages close to
+        // offset order, so a release waits for little more than the messages in flight.
+        _batchLimit = options.Ordering == MessageOrdering.Unordered ? 8 : WorkBatch.Capacity;
     }
 
     /// <summary>The partitions owned right now (any thread).</summary>
@@ -177,7 +181,7 @@ internal sealed partial class PollLoop
             lane = partition.Lane;
         }
 
-        var batch = _pending[lane] ??= WorkBatch.Rent();
+        var batch = _pending[lane] ??= WorkBatch.Rent(_batchLimit);
         batch.Add(new WorkItem(result, partition, sequence, bytes));
         if (batch.IsFull)
         {

@@ -32,9 +32,17 @@ internal sealed class WorkBatch
 
     public int Count { get; set; }
 
-    public bool IsFull => Count == Capacity;
+    /// <summary>Items after which the poll thread hands the batch over (smaller for the shared unordered lane).</summary>
+    public int Limit { get; set; } = Capacity;
 
-    public static WorkBatch Rent() => Pool.TryDequeue(out var batch) ? batch : new WorkBatch();
+    public bool IsFull => Count >= Limit;
+
+    public static WorkBatch Rent(int limit)
+    {
+        var batch = Pool.TryDequeue(out var pooled) ? pooled : new WorkBatch();
+        batch.Limit = limit;
+        return batch;
+    }
 
     public void Add(in WorkItem item) => Items[Count++] = item;
 
