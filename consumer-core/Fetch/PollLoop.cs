@@ -342,6 +342,7 @@ internal sealed partial class PollLoop
         long? start = command.StartOffset is { } s && s >= 0 ? s : null;
         var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
         _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
+        _consumer.Resume([tp]); // a pause from an earlier assignment (full reservoir, failure) must not carry over
         _owned[tp] = partition;
         _released.Remove(tp);
         PublishSnapshot();

@@ -109,6 +109,23 @@ internal sealed partial class WorkerPool
 
     private async Task RunAsync(ChannelReader<WorkBatch> reader)
     {
+        while (true)
+        {
+            try
+            {
+                await RunLaneAsync(reader).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Not a handler exception (those are failed attempts): a defect here must not silence the lane.
+                LogWorkerFault(ex);
+            }
+        }
+    }
+
+    private async Task RunLaneAsync(ChannelReader<WorkBatch> reader)
+    {
         var handler = _handler!;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
