@@ -140,6 +140,18 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
         return new ReleaseResult(outcome, topicPartition, epoch, next, partition.IsFailed, duration);
     }
 
+    /// <summary>
+    /// Self-fencing for the scheduler lease (DESIGN §3.3): when <paramref name="fenced"/>, every
+    /// partition pauses and nothing is committed (not even at stop) until unfenced, so a task the
+    /// scheduler may have replaced never overwrites the new owner's offsets. Messages already
+    /// fetched still run. An explicit <see cref="ReleaseAsync"/> still commits.
+    /// </summary>
+    public async Task SetFencedAsync(bool fenced, CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        await _poll.Send(new SetFencedCommand(fenced)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A snapshot of every owned partition (any thread; cheap enough to call every second).</summary>
     public IReadOnlyList<PartitionProgress> GetProgress()
     {

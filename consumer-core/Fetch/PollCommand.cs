@@ -72,3 +72,12 @@ internal sealed class FinishStopCommand : PollCommand<bool>
         Complete(true);
     }
 }
+
+internal sealed class SetFencedCommand(bool fenced) : PollCommand<bool>
+{
+    public override void Execute(PollLoop loop)
+    {
+        loop.SetFenced(fenced);
+        Complete(true);
+    }
+}

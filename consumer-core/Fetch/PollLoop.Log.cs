@@ -29,6 +29,9 @@ internal sealed partial class PollLoop
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "[{Command}] {TopicPartition} ignored: epoch {Epoch} is lower than the held {HeldEpoch}")]
     private partial void LogStaleCommand(string command, string topicPartition, long epoch, long heldEpoch);
 
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "[Lease] fenced: {Fenced} (fenced: every partition paused, no commits)")]
+    private partial void LogFenced(bool fenced);
+
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "[Poll] closing the Kafka consumer failed")]
     private partial void LogCloseFailed(Exception error);
 }

@@ -42,6 +42,7 @@ internal sealed partial class PollLoop
     private long _nextCommit;
     private long _nextWatermarks;
     private bool _running = true;
+    private bool _fenced;
     private Thread? _thread;
 
     private volatile OwnedPartition[] _snapshot = [];
@@ -213,7 +214,7 @@ internal sealed partial class PollLoop
     {
         foreach (var partition in _snapshot)
         {
-            if (partition.IsPaused && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
+            if (partition.IsPaused && !_fenced && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
             {
                 _consumer.Resume([partition.TopicPartition]);
                 partition.IsPaused = false;
@@ -239,7 +240,7 @@ internal sealed partial class PollLoop
             }
         }
 
-        if (_commitRequested || _time.GetElapsedTime(_nextCommit, now) >= TimeSpan.Zero)
+        if (!_fenced && (_commitRequested || _time.GetElapsedTime(_nextCommit, now) >= TimeSpan.Zero))
         {
             _commitRequested = false;
             _nextCommit = now + (long)(_options.CommitInterval.TotalSeconds * _time.TimestampFrequency);
@@ -343,6 +344,10 @@ internal sealed partial class PollLoop
         var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
         _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
         _consumer.Resume([tp]); // a pause from an earlier assignment (full reservoir, failure) must not carry over
+        if (_fenced)
+        {
+            Pause(partition);
+        }
         _owned[tp] = partition;
         _released.Remove(tp);
         PublishSnapshot();
@@ -433,9 +438,31 @@ internal sealed partial class PollLoop
         return drains;
     }
 
+    /// <summary>Self-fencing (lease lost): pause every partition and commit nothing until unfenced.</summary>
+    internal void SetFenced(bool fenced)
+    {
+        if (_fenced == fenced)
+        {
+            return;
+        }
+        _fenced = fenced;
+        if (fenced)
+        {
+            foreach (var partition in _owned.Values)
+            {
+                Pause(partition);
+            }
+        }
+        LogFenced(fenced);
+        // Unfenced: Maintain resumes the partitions whose buffers allow it.
+    }
+
     internal void FinishStop()
     {
-        CommitCompleted(_owned.Values);
+        if (!_fenced)
+        {
+            CommitCompleted(_owned.Values); // a fenced consumer may no longer own its partitions: its commits could overwrite the new owner's
+        }
         foreach (var partition in _owned.Values)
         {
             _metrics.RemovePartition(partition.Topic, partition.Partition);

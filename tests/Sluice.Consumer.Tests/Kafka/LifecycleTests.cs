@@ -120,3 +120,37 @@ public sealed class LifecycleTests(KafkaFixture fixture)
         Assert.Contains("sluice_consumer_buffered_bytes{consumer=\"metrics-test\"} 0", text);
     }
 }
+
+[Collection(KafkaCollection.Name)]
+public sealed class FencingTests(KafkaFixture fixture)
+{
+    [Fact]
+    public async Task SetFencedAsync_LeaseLost_PausesEveryPartitionAndCommitsNothingUntilUnfenced()
+    {
+        var topic = await fixture.CreateTopicAsync("fenced", 2);
+        await TestKafka.ProduceAsync(fixture, topic, 2, 40);
+        var config = TestKafka.ConsumerConfig(fixture);
+        var options = new SluiceConsumerOptions { CommitInterval = TimeSpan.FromMilliseconds(20) };
+        TestKafka.PinAll(options, topic, 2);
+        var done = 0;
+        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        {
+            Interlocked.Increment(ref done);
+            return ValueTask.CompletedTask;
+        }).Build();
+        await consumer.StartAsync();
+        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 20), TimeSpan.FromSeconds(15), "committed before the fence");
+
+        await consumer.SetFencedAsync(true);
+        await TestKafka.ProduceAsync(fixture, topic, 2, 40);
+        await Task.Delay(300);
+
+        Assert.All(consumer.GetProgress(), p => Assert.Equal(Progress.PartitionState.Paused, p.State));
+        Assert.Equal(20, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+        Assert.Equal(20, TestKafka.Committed(fixture, config.GroupId, topic, 1));
+
+        await consumer.SetFencedAsync(false);
+        await Eventually.TrueAsync(() => Volatile.Read(ref done) == 80, TimeSpan.FromSeconds(15), "resumes after the fence");
+        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 40), TimeSpan.FromSeconds(10), "commits again");
+    }
+}
