@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
     new KafkaBenchmark(),
     new ThroughputBenchmark(),
     new FanoutBenchmark(),
+    new PlannerBenchmark(),
 ];
 
 if (args.Length == 1 && args[0] == "--list")

@@ -1,0 +1,62 @@
+namespace Sluice.Scheduler.Configuration;
+
+/// <summary>
+/// The scheduler's settings, bound from the section <see cref="SectionName"/> of configuration:
+/// command-line flags (<c>--master</c> …, see <see cref="SchedulerCommandLine"/>), environment
+/// variables (<c>SLUICE__MASTER</c> …) and appsettings. Validated at start-up by
+/// <see cref="SchedulerOptionsValidator"/>.
+/// </summary>
+public sealed class SchedulerOptions
+{
+    public const string SectionName = "Sluice";
+
+    public const string DefaultFrameworkName = "sluice";
+    public const string DefaultRole = "*";
+    public const string DefaultListen = "http://127.0.0.1:8080";
+    public const string DefaultControlPlaneListen = "http://127.0.0.1:8081";
+
+    /// <summary>Default failover timeout: a week, as Mesos' HA guide advises (MESOS.md §1).</summary>
+    public static readonly TimeSpan DefaultFailoverTimeout = TimeSpan.FromDays(7);
+
+    /// <summary><c>--master</c>: comma-separated <c>http(s)://host:port</c> URLs, or <c>zk://host:port[,host:port]/path</c>. Required.</summary>
+    public string? Master { get; set; }
+
+    /// <summary><c>--zk</c>: ZooKeeper for framework state, <c>host:port[,host:port][/chroot]</c>. One of Zk or State is required.</summary>
+    public string? Zk { get; set; }
+
+    /// <summary><c>--state</c>: <c>file:PATH</c> for a file state store (one machine), or <c>memory</c> for tests.</summary>
+    public string? State { get; set; }
+
+    /// <summary><c>--kafka</c>: Kafka bootstrap servers, <c>host:port[,host:port]</c>. Required.</summary>
+    public string? Kafka { get; set; }
+
+    /// <value>Default <c>sluice</c>.</value>
+    public string FrameworkName { get; set; } = DefaultFrameworkName;
+
+    /// <value>Default <c>*</c>.</value>
+    public string Role { get; set; } = DefaultRole;
+
+    /// <summary><c>--principal</c>/<c>--secret</c>: Mesos framework authentication (HTTP basic); both or neither.</summary>
+    public string? Principal { get; set; }
+
+    public string? Secret { get; set; }
+
+    /// <summary><c>--listen</c>: URL of the REST API and dashboard (HTTP/1.1). Under Marathon, <c>PORT0</c> decides when unset.</summary>
+    public string? Listen { get; set; }
+
+    /// <summary><c>--control-plane-listen</c>: URL of the gRPC control plane (HTTP/2 without TLS). Under Marathon, <c>PORT1</c>.</summary>
+    public string? ControlPlaneListen { get; set; }
+
+    /// <summary><c>--advertise</c>: host name executors and standbys use to reach this scheduler. Under Marathon, <c>HOST</c>.</summary>
+    public string? Advertise { get; set; }
+
+    /// <summary><c>--api-token</c>: bearer token every mutating REST call must carry.</summary>
+    public string? ApiToken { get; set; }
+
+    /// <summary><c>--insecure</c>: allow listening beyond loopback without an API token.</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary><c>--failover-timeout</c>: how long Mesos keeps our tasks while no scheduler is subscribed.</summary>
+    /// <value>Default 7 days.</value>
+    public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;
+}

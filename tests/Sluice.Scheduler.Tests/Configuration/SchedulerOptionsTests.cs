@@ -1,0 +1,143 @@
+using Sluice.Scheduler.Configuration;
+
+namespace Sluice.Scheduler.Tests.Configuration;
+
+public sealed class SchedulerOptionsTests
+{
+    private static SchedulerOptions Valid() => new()
+    {
+        Master = "http://127.0.0.1:5050",
+        State = "file:/tmp/sluice-state.json",
+        Kafka = "127.0.0.1:9092",
+    };
+
+    private static IReadOnlyList<string> Failures(SchedulerOptions options) =>
+        new SchedulerOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+
+    [Fact]
+    public void Defaults_AreTheDocumentedOnes()
+    {
+        var options = new SchedulerOptions();
+
+        Assert.Equal("sluice", options.FrameworkName);
+        Assert.Equal("*", options.Role);
+        Assert.Equal(TimeSpan.FromDays(7), options.FailoverTimeout);
+        Assert.False(options.Insecure);
+        Assert.Null(options.Listen);
+    }
+
+    [Fact]
+    public void Validate_ValidOptions_Succeeds()
+    {
+        Assert.Empty(Failures(Valid()));
+        var zk = Valid();
+        zk.State = null;
+        zk.Zk = "zk1:2181,zk2:2181/sluice";
+        zk.Master = "zk://zk1:2181,zk2:2181/mesos";
+        Assert.Empty(Failures(zk));
+    }
+
+    [Theory]
+    [InlineData("Master", null, "--master is required")]
+    [InlineData("Master", "master:5050", "--master 'master:5050' is not a master list")]
+    [InlineData("Master", "zk://zk1:2181", "--master 'zk://zk1:2181' is not a master list")]
+    [InlineData("Kafka", "", "--kafka is required")]
+    [InlineData("Kafka", "broker", "--kafka 'broker' is not host:port")]
+    [InlineData("State", "s3://bucket", "--state 's3://bucket' must be file:PATH or memory")]
+    [InlineData("State", null, "--zk or --state is required")]
+    [InlineData("FrameworkName", "a/b", "--framework-name must be a non-empty name")]
+    [InlineData("Principal", "me", "--principal and --secret go together")]
+    [InlineData("Listen", "ftp://x:1", "--listen 'ftp://x:1' must be http://address:port")]
+    [InlineData("Listen", "http://0.0.0.0:8080", "--listen 'http://0.0.0.0:8080' listens beyond loopback without --api-token")]
+    public void Validate_InvalidValue_NamesTheFlag(string property, string? value, string expected)
+    {
+        var options = Valid();
+        typeof(SchedulerOptions).GetProperty(property)!.SetValue(options, value);
+
+        var failures = Failures(options);
+
+        Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ZkAndStateTogether_IsRejected()
+    {
+        var options = Valid();
+        options.Zk = "zk:2181";
+
+        Assert.Contains(Failures(options), f => f.Contains("not both", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PublicListenWithTokenOrInsecure_IsAccepted()
+    {
+        var withToken = Valid();
+        withToken.Listen = "http://0.0.0.0:8080";
+        withToken.ApiToken = "s3cret";
+        var insecure = Valid();
+        insecure.Listen = "http://0.0.0.0:8080";
+        insecure.Insecure = true;
+
+        Assert.Empty(Failures(withToken));
+        Assert.Empty(Failures(insecure));
+    }
+
+    [Fact]
+    public void Normalize_UnknownFlag_IsRejectedWithTheKnownOnes()
+    {
+        var error = Assert.Throws<SchedulerConfigurationException>(() => SchedulerCommandLine.Normalize(["--mastr", "x"]));
+
+        Assert.Contains("unknown flag '--mastr'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--master", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Normalize_FlagWithoutValue_IsRejected()
+    {
+        var error = Assert.Throws<SchedulerConfigurationException>(() => SchedulerCommandLine.Normalize(["--kafka", "--master", "http://m:5050"]));
+
+        Assert.Equal("--kafka needs a value", error.Message);
+    }
+
+    [Fact]
+    public void Normalize_BareInsecure_BecomesTrue()
+    {
+        var args = SchedulerCommandLine.Normalize(["--insecure", "--master=http://m:5050"]);
+
+        Assert.Equal(["--Sluice:Insecure=true", "--master=http://m:5050"], args);
+    }
+
+    [Fact]
+    public void MarathonDefaults_MapPortsAndHost()
+    {
+        var defaults = SchedulerCommandLine.MarathonDefaults(new Dictionary<string, string?>
+        {
+            ["PORT0"] = "31000",
+            ["PORT1"] = "31001",
+            ["HOST"] = "agent-7.example",
+        }).ToDictionary();
+
+        Assert.Equal("http://0.0.0.0:31000", defaults["Sluice:Listen"]);
+        Assert.Equal("http://0.0.0.0:31001", defaults["Sluice:ControlPlaneListen"]);
+        Assert.Equal("agent-7.example", defaults["Sluice:Advertise"]);
+    }
+
+    [Fact]
+    public void FromEnvironment_MapsSluiceVariablesToTheFlagsSettings()
+    {
+        var settings = SchedulerCommandLine.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["SLUICE_MASTER"] = "zk://zk:2181/mesos",
+            ["SLUICE_API_TOKEN"] = "t0ken",
+            ["SLUICE_FAILOVER_TIMEOUT"] = "1.00:00:00",
+            ["SLUICE_INSECURE"] = "true",
+            ["UNRELATED"] = "x",
+        }).ToDictionary();
+
+        Assert.Equal("zk://zk:2181/mesos", settings["Sluice:Master"]);
+        Assert.Equal("t0ken", settings["Sluice:ApiToken"]);
+        Assert.Equal("1.00:00:00", settings["Sluice:FailoverTimeout"]);
+        Assert.Equal("true", settings["Sluice:Insecure"]);
+        Assert.Equal(4, settings.Count);
+    }
+}
