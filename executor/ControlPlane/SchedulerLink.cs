@@ -213,9 +213,16 @@ internal sealed partial class SchedulerLink
     {
         var partition = new TopicPartition(assign.Topic, assign.Partition);
         ExecutorMessage answer;
+        if (assign.StartOffset < 0)
+        {
+            // The scheduler resolves where a partition starts; an unknown offset is its error, not a guess here.
+            await writer.WriteAsync(Rejected(CommandKind.Assign, assign.Topic, assign.Partition, assign.Epoch, -1,
+                $"start offset {assign.StartOffset} is not an offset"), cancellationToken);
+            return;
+        }
         try
         {
-            var result = await _owner.AssignAsync(partition, Math.Max(0, assign.StartOffset), assign.Epoch, cancellationToken);
+            var result = await _owner.AssignAsync(partition, assign.StartOffset, assign.Epoch, cancellationToken);
             LogAssign(assign.Topic, assign.Partition, assign.Epoch, assign.StartOffset, result.Outcome.ToString());
             answer = result.Outcome == AssignOutcome.StaleEpoch
                 ? Rejected(CommandKind.Assign, assign.Topic, assign.Partition, assign.Epoch, result.HeldEpoch, "stale epoch")
