@@ -9,7 +9,7 @@ using Sluice.Testing;
 using Sluice.Testing.Kafka;
 using Xunit.Abstractions;
 
-namespace Sluice.Scheduler.Tests.Handover;
+namespace Sluice.Integration.Tests.Handover;
 
 [CollectionDefinition(Name)]
 public sealed class KafkaCollection : ICollectionFixture<KafkaFixture>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sluice.Scheduler.ControlPlane;
 
-namespace Sluice.Scheduler.Tests.Handover;
+namespace Sluice.Integration.Tests.Handover;
 
 /// <summary>The scheduler's control-plane server alone, on a loopback HTTP/2 port.</summary>
 internal sealed class ControlPlaneHost : IAsyncDisposable

@@ -4,7 +4,7 @@ using Sluice.Consumer;
 using Sluice.Executor.ControlPlane;
 using Sluice.Executor.Handlers;
 
-namespace Sluice.Scheduler.Tests.Handover;
+namespace Sluice.Integration.Tests.Handover;
 
 /// <summary>
 /// An executor's working parts in this process: the consumer core with the recording handler,
