@@ -183,6 +183,16 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
         }
     });
 
+    /// <summary>The framework subscribed again: its unacknowledged updates are re-sent at once, backoff reset.</summary>
+    internal void FrameworkFailedOver(string frameworkId) => _actor.Post(() =>
+    {
+        foreach (var (key, stream) in _updates.Where(u => u.Key.FrameworkId == frameworkId && u.Value.Pending.Count > 0).ToList())
+        {
+            stream.Backoff = _options.StatusUpdateRetryInterval;
+            SendHead(key.FrameworkId, stream);
+        }
+    });
+
     internal void FrameworkMessage(string frameworkId, string executorId, ByteString data) => _actor.Post(() =>
     {
         if (_frameworks.TryGetValue(frameworkId, out var framework) && framework.Executors.TryGetValue(executorId, out var run))

@@ -90,6 +90,12 @@ public sealed partial class LocalMesosMaster
             framework.UnregisteredTime = null;
             // Outstanding offers are void after a failover; new ones follow.
             RemoveOffers(framework, rescind: false);
+            // As Mesos' UpdateFrameworkMessage: agents send their unacknowledged updates of the
+            // framework now rather than at their next (backed-off) retry.
+            foreach (var agent in _agents.Values)
+            {
+                agent.Agent.FrameworkFailedOver(framework.Id);
+            }
             LogResubscribed(framework.Id, stream.StreamId!);
         }
         else
