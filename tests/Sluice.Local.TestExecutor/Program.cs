@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
+using Sluice.Mesos.Executor;
 using Sluice.Mesos.RecordIO;
 using Sluice.Proto.Mesos.V1;
 using Sluice.Proto.Mesos.V1.Executor;
@@ -18,7 +19,8 @@ using Environment = System.Environment;
 //   "ignore-kill" like "run", but ignores KILL (the agent has to escalate)
 // SHUTDOWN => TASK_KILLED for every open task. It exits when every task is terminal and every
 // update acknowledged, or when the agent closes the stream.
-// TODO: use the protocol layer's executor client (mesos/Executor) once it lands.
+// Calls are built with the protocol layer's ExecutorCalls; the transport is a plain HttpClient
+// until the protocol layer's executor client lands.
 var endpoint = Required("MESOS_AGENT_ENDPOINT");
 var frameworkId = new FrameworkID { Value = Required("MESOS_FRAMEWORK_ID") };
 var executorId = new ExecutorID { Value = Required("MESOS_EXECUTOR_ID") };
@@ -32,7 +34,7 @@ var shuttingDown = false;
 
 using var subscribe = new HttpRequestMessage(HttpMethod.Post, "/api/v1/executor")
 {
-    Content = Body(new Call { ExecutorId = executorId, FrameworkId = frameworkId, Type = Call.Types.Type.Subscribe, Subscribe = new Call.Types.Subscribe() }),
+    Content = Body(ExecutorCalls.Subscribe(executorId, frameworkId)),
 };
 subscribe.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-protobuf"));
 using var response = await http.SendAsync(subscribe, HttpCompletionOption.ResponseHeadersRead);
@@ -116,13 +118,7 @@ async Task UpdateAsync(string taskId, TaskState state, ByteString data)
     }
     states[taskId] = state;
     unacknowledged[status.Uuid] = (taskId, state);
-    using var answer = await http.PostAsync("/api/v1/executor", Body(new Call
-    {
-        ExecutorId = executorId,
-        FrameworkId = frameworkId,
-        Type = Call.Types.Type.Update,
-        Update = new Call.Types.Update { Status = status },
-    }));
+    using var answer = await http.PostAsync("/api/v1/executor", Body(ExecutorCalls.Update(executorId, frameworkId, status)));
     if (answer.StatusCode != HttpStatusCode.Accepted)
     {
         Console.Error.WriteLine($"UPDATE answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");

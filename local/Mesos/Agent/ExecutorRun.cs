@@ -51,6 +51,9 @@ internal sealed class ExecutorRun(string frameworkId, ExecutorInfo info, bool is
 
     public bool Subscribed => Stream is { IsOpen: true };
 
+    /// <summary>True once the executor subscribed (the registration timeout no longer applies).</summary>
+    public bool EverSubscribed { get; set; }
+
     public bool Exited { get; set; }
 
     public Termination Termination { get; set; }

@@ -67,6 +67,7 @@ public sealed partial class LocalMesosAgent
         run.Stream?.Close();
         var stream = new EventStream(null, encoding);
         run.Stream = stream;
+        run.EverSubscribed = true;
         var framework = _frameworks[run.FrameworkId];
         LogExecutorSubscribed(run.ExecutorId, run.FrameworkId);
         stream.Send(new ExecutorEvent

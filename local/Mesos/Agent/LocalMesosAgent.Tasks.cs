@@ -164,6 +164,7 @@ public sealed partial class LocalMesosAgent
             timer.Dispose();
         }
         run.Timers.Clear();
+        _allRuns.Remove(run);
         LogTerminated(run.ExecutorId, exitCode);
         _frameworks.TryGetValue(run.FrameworkId, out var framework);
         if (framework is not null && framework.Executors.TryGetValue(run.ExecutorId, out var current) && ReferenceEquals(current, run))

@@ -336,7 +336,7 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
         }
         run.Timers.Add(_actor.Schedule(_time, _options.ExecutorRegistrationTimeout, () =>
         {
-            if (!run.Exited && !run.Subscribed && run.Stream is null && run.Termination == Termination.None)
+            if (!run.Exited && !run.EverSubscribed && run.Termination == Termination.None)
             {
                 LogRegistrationTimeout(run.ExecutorId);
                 run.Termination = Termination.RegistrationTimeout;

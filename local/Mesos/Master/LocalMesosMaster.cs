@@ -204,7 +204,8 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         foreach (var agent in _agents.Values)
         {
             var available = Available(agent);
-            if (available.IsEmpty)
+            // Mesos' --min_allocatable_resources default (cpus:0.01|mem:32): less is not offered.
+            if (available.Scalar("cpus") < 0.01 && available.Scalar("mem") < 32)
             {
                 continue;
             }
