@@ -17,7 +17,7 @@ using Environment = System.Environment;
 //   "finish"      TASK_RUNNING then TASK_FINISHED
 //   "crash"       TASK_RUNNING, then exit with status 3 once the agent acknowledged it
 //   "ignore-kill" like "run", but ignores KILL (the agent has to escalate)
-// SHUTDOWN => TASK_KILLED for every open task. It exits when every task is terminal and every
+// SHUTDOWN => TASK_KILLED for every open task; a framework MESSAGE is echoed back as "echo:<data>". It exits when every task is terminal and every
 // update acknowledged, or when the agent closes the stream.
 // Calls are built with the protocol layer's ExecutorCalls; the transport is a plain HttpClient
 // until the protocol layer's executor client lands.
@@ -80,6 +80,13 @@ while (await reader.ReadAsync(static body => Event.Parser.ParseFrom(body), Cance
                 {
                     await UpdateAsync(id, TaskState.TaskKilled, ByteString.Empty);
                 }
+            }
+            break;
+        case Event.Types.Type.Message:
+            // Framework messages are echoed back to the scheduler.
+            using (var echo = await http.PostAsync("/api/v1/executor",
+                Body(ExecutorCalls.Message(executorId, frameworkId, ByteString.CopyFromUtf8("echo:" + ev.Message.Data.ToStringUtf8())))))
+            {
             }
             break;
         case Event.Types.Type.Acknowledged:

@@ -89,6 +89,35 @@ public sealed class CustomExecutorTests
     }
 
     [Fact]
+    public async Task Framework_messages_reach_the_executor_and_back_and_shutdown_ends_its_tasks()
+    {
+        await using var world = await StartWorldAsync();
+        await using var scheduler = await TestScheduler.SubscribeAsync(world.MasterUrl, TestScheduler.Framework());
+        var offer = await scheduler.NextOfferAsync(Quick);
+        await scheduler.LaunchAsync(offer, ExecutorTask(offer, "chatty-1", "executor-chatty"));
+        await scheduler.WaitForStateAsync("chatty-1", TaskState.TaskRunning, Slow);
+        var executorId = new ExecutorID { Value = "executor-chatty" };
+
+        await scheduler.CallAcceptedAsync(new Call
+        {
+            Type = Call.Types.Type.Message,
+            Message = new Call.Types.Message { AgentId = offer.AgentId, ExecutorId = executorId, Data = Google.Protobuf.ByteString.CopyFromUtf8("ping") },
+        });
+        var echo = await scheduler.NextAsync(e => e.Type == Event.Types.Type.Message, Quick, "the executor's echo");
+        Assert.Equal("echo:ping", echo.Message.Data.ToStringUtf8());
+        Assert.Equal(executorId, echo.Message.ExecutorId);
+
+        await scheduler.CallAcceptedAsync(new Call
+        {
+            Type = Call.Types.Type.Shutdown,
+            Shutdown = new Call.Types.Shutdown { AgentId = offer.AgentId, ExecutorId = executorId },
+        });
+        var killed = await scheduler.WaitForStateAsync("chatty-1", TaskState.TaskKilled, Quick);
+        Assert.Equal(TaskStatus.Types.Source.Executor, killed.Source);
+        await Eventually.TrueAsync(async () => await world.Agents[0].RunningProcessCountAsync() == 0, Quick, "the executor exited after SHUTDOWN");
+    }
+
+    [Fact]
     public async Task Disposing_the_world_leaves_no_executor_process_behind()
     {
         int pid;
