@@ -188,7 +188,7 @@ public sealed partial class LocalMesosMaster
                     TaskStatus.Types.Reason.FrameworkRemoved, why, task.ExecutorId));
             }
             task.ResourcesRecovered = true;
-            framework.CompletedTasks.Add(task);
+            Complete(framework, task);
         }
         framework.Tasks.Clear();
         framework.Executors.Clear();
@@ -200,6 +200,11 @@ public sealed partial class LocalMesosMaster
         }
         _frameworks.Remove(framework.Id);
         _completedFrameworks[framework.Id] = framework;
+        if (_completedFrameworks.Count > MaxCompletedFrameworks)
+        {
+            var oldest = _completedFrameworks.Values.MinBy(f => f.UnregisteredTime)!;
+            _completedFrameworks.Remove(oldest.Id);
+        }
         LogFrameworkRemoved(framework.Id, why);
         RequestAllocation();
     }
@@ -356,7 +361,7 @@ public sealed partial class LocalMesosMaster
             // The terminal update is acknowledged: the task leaves the active list (Mesos' removeTask).
             framework.Tasks.Remove(task.Id);
             task.ResourcesRecovered = true;
-            framework.CompletedTasks.Add(task);
+            Complete(framework, task);
             RequestAllocation();
         }
     }

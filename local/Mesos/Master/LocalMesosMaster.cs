@@ -25,6 +25,12 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
     /// <summary>The Mesos version the master claims in MasterInfo and /master/state.</summary>
     public const string Version = "1.11.0";
 
+    /// <summary>Mesos' <c>--max_completed_tasks_per_framework</c> default.</summary>
+    private const int MaxCompletedTasksPerFramework = 1000;
+
+    /// <summary>Mesos' <c>--max_completed_frameworks</c> default.</summary>
+    private const int MaxCompletedFrameworks = 50;
+
     private readonly LocalMesosOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -318,5 +324,14 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         // The expiry is noticed by the periodic allocation (as in Mesos, where an expired filter
         // makes the resources eligible in the next allocation cycle).
         framework.Filters.Add(new OfferFilter(agentId, resources, _time.GetUtcNow() + duration));
+    }
+
+    private static void Complete(FrameworkRecord framework, TaskRecord task)
+    {
+        framework.CompletedTasks.Add(task);
+        if (framework.CompletedTasks.Count > MaxCompletedTasksPerFramework)
+        {
+            framework.CompletedTasks.RemoveAt(0);
+        }
     }
 }
