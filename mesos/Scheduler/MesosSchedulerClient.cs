@@ -48,6 +48,8 @@ public sealed partial class MesosSchedulerClient : IMesosCaller, IAsyncDisposabl
             AllowAutoRedirect = false,
             ConnectTimeout = settings.CallTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // A dropped event stream never ends: close its connection instead of draining it.
+            MaxResponseDrainSize = 0,
         };
         _http = new HttpClient(handler, disposeHandler: settings.HttpHandler is null || settings.DisposeHttpHandler)
         {

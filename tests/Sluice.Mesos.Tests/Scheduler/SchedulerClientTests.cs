@@ -131,7 +131,8 @@ public sealed class SchedulerClientTests
     public async Task Subscribe_NoEventForThreeHeartbeats_DropsAndResubscribesWithTheSameFrameworkId()
     {
         await using var master = await ScriptedMaster.StartAsync();
-        master.HeartbeatSeconds = 0.1;
+        // Only the first subscription is quiet: the second must stay up for the call below.
+        master.HeartbeatSeconds = number => number == 1 ? 0.1 : 30;
         await using var client = Builder(master.BaseUrl).Build();
         await using var events = Pump(client);
         await _states.NextAsync<SchedulerConnectionState.Subscribed>("first subscription");
@@ -154,13 +155,14 @@ public sealed class SchedulerClientTests
     public async Task Subscribe_HeartbeatsArrive_KeepTheSubscriptionAlive()
     {
         await using var master = await ScriptedMaster.StartAsync();
-        master.HeartbeatSeconds = 0.2;
+        master.HeartbeatSeconds = _ => 0.5;
         await using var client = Builder(master.BaseUrl).Build();
         await using var events = Pump(client);
         var stream = await master.NextStreamAsync("stream-1");
         await events.NextAsync("SUBSCRIBED");
 
-        for (int i = 0; i < 8; i++)
+        // 20 rounds of ~100 ms: well past the 1.5 s the watchdog allows a silent master.
+        for (int i = 0; i < 20; i++)
         {
             await stream.SendAsync(ScriptedMaster.Heartbeat);
             Assert.Equal(Event.Types.Type.Heartbeat, (await events.NextAsync("a heartbeat")).Type);
@@ -348,6 +350,49 @@ public sealed class SchedulerClientTests
         Assert.Contains("new leader", disconnected.Reason);
         Assert.Equal(second.BaseUrl.Authority, again.Master.Authority);
         Assert.Equal(ScriptedMaster.FrameworkIdValue, Assert.Single(second.Subscribes).FrameworkId.Value);
+    }
+
+    [Fact]
+    public async Task Subscribe_CancelledByTheCaller_EndsAndReportsAFinalDisconnect()
+    {
+        await using var master = await ScriptedMaster.StartAsync();
+        await using var client = Builder(master.BaseUrl).Build();
+        using var stop = new CancellationTokenSource();
+        var events = new EventPump<Event>(token => client.SubscribeAsync(stop.Token));
+        await _states.NextAsync<SchedulerConnectionState.Subscribed>("subscription");
+
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded.WithinAsync(events.Completion, "the end of the subscription"));
+        var final = await _states.NextAsync<SchedulerConnectionState.Disconnected>("the final state");
+        Assert.False(final.WillResubscribe);
+        await Assert.ThrowsAsync<MesosCallException>(() => client.CallAsync(SchedulerCalls.Revive(), Bounded.Deadline()));
+        await events.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Subscribe_AnswerWithoutStreamId_IsRejectedAndRetried()
+    {
+        await using var master = await ScriptedMaster.StartAsync();
+        master.OnSubscribe = async (exchange, number) =>
+        {
+            if (number > 1)
+            {
+                await master.AcceptSubscribeAsync(exchange, number);
+                return;
+            }
+
+            var stream = await exchange.OpenStreamAsync(streamId: null);
+            await stream.SendAsync(ScriptedMaster.Subscribed(5));
+            await stream.RunAsync();
+        };
+        await using var client = Builder(master.BaseUrl).Build();
+        await using var events = Pump(client);
+
+        var state = await _states.NextAsync<SchedulerConnectionState.Subscribed>("subscription with a stream id");
+
+        Assert.Equal("stream-2", state.StreamId);
+        Assert.Contains(_logs.Entries, e => e.Message.Contains("Mesos-Stream-Id", StringComparison.Ordinal));
     }
 
     private sealed class SwitchableDetector(Uri leader) : Sluice.Mesos.Detection.IMasterDetector

@@ -22,8 +22,8 @@ internal sealed class ScriptedMaster : IAsyncDisposable
 
     public Uri BaseUrl => Server.BaseUrl;
 
-    /// <summary>Heartbeat interval announced in SUBSCRIBED.</summary>
-    public double HeartbeatSeconds { get; set; } = 5;
+    /// <summary>Heartbeat interval announced in the SUBSCRIBED of the given (1-based) subscription.</summary>
+    public Func<int, double> HeartbeatSeconds { get; set; } = _ => 5;
 
     /// <summary>Replaces the default SUBSCRIBE behaviour for the given (1-based) subscription number.</summary>
     public Func<FakeExchange, int, Task>? OnSubscribe { get; set; }
@@ -60,7 +60,7 @@ internal sealed class ScriptedMaster : IAsyncDisposable
     public async Task AcceptSubscribeAsync(FakeExchange exchange, int number)
     {
         var stream = await exchange.OpenStreamAsync($"stream-{number}");
-        await stream.SendAsync(Subscribed(HeartbeatSeconds));
+        await stream.SendAsync(Subscribed(HeartbeatSeconds(number)));
         Streams.Writer.TryWrite(stream);
         await stream.RunAsync();
     }

@@ -3,7 +3,7 @@ namespace Sluice.Mesos.Tests.Support;
 /// <summary>Bounded waits: every wait in these tests has a deadline and says what it waited for.</summary>
 internal static class Bounded
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     public static async Task<T> WithinAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {

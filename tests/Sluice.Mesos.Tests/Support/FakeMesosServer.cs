@@ -44,7 +44,7 @@ internal sealed class FakeMesosServer : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            var exchange = new FakeExchange(context, body.ToArray());
+            var exchange = new FakeExchange(context, body.ToArray(), app.Lifetime.ApplicationStopping);
             lock (server!.Requests)
             {
                 server.Requests.Add(exchange);
@@ -72,7 +72,7 @@ internal sealed class FakeMesosServer : IAsyncDisposable
 }
 
 /// <summary>One request to the fake server and the means to answer it.</summary>
-internal sealed class FakeExchange(HttpContext context, byte[] body)
+internal sealed class FakeExchange(HttpContext context, byte[] body, CancellationToken serverStopping)
 {
     public HttpContext Context { get; } = context;
 
@@ -119,18 +119,21 @@ internal sealed class FakeExchange(HttpContext context, byte[] body)
 
         await Context.Response.StartAsync();
         await Context.Response.Body.FlushAsync();
-        return new FakeEventStream(Context);
+        return new FakeEventStream(Context, serverStopping);
     }
 }
 
 /// <summary>The server side of an open SUBSCRIBE response.</summary>
-internal sealed class FakeEventStream(HttpContext context)
+internal sealed class FakeEventStream(HttpContext context, CancellationToken serverStopping)
 {
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _write = new(1, 1);
 
-    /// <summary>Completes when the test closes the stream or the client disconnects.</summary>
-    public Task Completion => Task.WhenAny(_closed.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+    /// <summary>Completes when the test closes the stream, the client disconnects or the server stops.</summary>
+    public Task Completion => Task.WhenAny(
+        _closed.Task,
+        Task.Delay(Timeout.Infinite, context.RequestAborted),
+        Task.Delay(Timeout.Infinite, serverStopping));
 
     public CancellationToken ClientGone => context.RequestAborted;
 
