@@ -3,7 +3,7 @@ using Sluice.Proto.Mesos.V1;
 using TaskStatus = Sluice.Proto.Mesos.V1.TaskStatus;
 using ExecutorCall = Sluice.Proto.Mesos.V1.Executor.Call;
 using ExecutorEvent = Sluice.Proto.Mesos.V1.Executor.Event;
-using static Sluice.Local.Mesos.MesosHttp;
+using static Sluice.Local.Mesos.MesosApiHttp;
 
 namespace Sluice.Local.Mesos.Agent;
 
@@ -97,7 +97,7 @@ public sealed partial class LocalMesosAgent
         return (stream, run, null);
     }
 
-    private MesosHttp.Refusal? HandleCall(ExecutorCall call)
+    private MesosApiHttp.Refusal? HandleCall(ExecutorCall call)
     {
         var (run, refusal) = Find(call);
         if (refusal is not null)

@@ -7,7 +7,7 @@ using Sluice.Proto.Mesos.V1;
 using TaskStatus = Sluice.Proto.Mesos.V1.TaskStatus;
 using ExecutorCall = Sluice.Proto.Mesos.V1.Executor.Call;
 using ExecutorEvent = Sluice.Proto.Mesos.V1.Executor.Event;
-using static Sluice.Local.Mesos.MesosHttp;
+using static Sluice.Local.Mesos.MesosApiHttp;
 
 namespace Sluice.Local.Mesos.Agent;
 

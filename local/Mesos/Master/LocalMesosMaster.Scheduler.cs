@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Sluice.Proto.Mesos.V1;
 using TaskStatus = Sluice.Proto.Mesos.V1.TaskStatus;
 using Sluice.Proto.Mesos.V1.Scheduler;
-using static Sluice.Local.Mesos.MesosHttp;
+using static Sluice.Local.Mesos.MesosApiHttp;
 
 namespace Sluice.Local.Mesos.Master;
 
@@ -32,7 +32,7 @@ public sealed partial class LocalMesosMaster
                 return;
             }
             await StreamAsync(context, accept, stream!.StreamId, stream.Reader).ConfigureAwait(false);
-            _actor.Post(() => Disconnected(call.Subscribe.FrameworkInfo.Id?.Value, stream));
+            _actor.Post(() => Disconnected(stream));
             return;
         }
 
@@ -135,7 +135,7 @@ public sealed partial class LocalMesosMaster
     /// disconnected: its offers go back and it has <c>failover_timeout</c> to subscribe again
     /// before it is removed and its tasks killed.
     /// </summary>
-    private void Disconnected(string? subscribedId, EventStream stream)
+    private void Disconnected(EventStream stream)
     {
         stream.Close();
         var framework = _frameworks.Values.FirstOrDefault(f => ReferenceEquals(f.Stream, stream));
@@ -159,7 +159,6 @@ public sealed partial class LocalMesosMaster
                 RemoveFramework(current, "Framework failover timeout");
             }
         });
-        _ = subscribedId;
     }
 
     /// <summary>Removes a framework for good: its executors are shut down, its tasks killed.</summary>

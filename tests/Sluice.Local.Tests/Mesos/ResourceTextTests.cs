@@ -68,4 +68,13 @@ public sealed class ResourceTextTests
     [InlineData(90_000, "1.5mins")]
     public void MesosDuration_Format_AsMesosPrintsDurations(int milliseconds, string expected) =>
         Assert.Equal(expected, MesosDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));
+
+    [Theory]
+    [InlineData(2_000)]
+    [InlineData(250)]
+    [InlineData(900_000)]
+    [InlineData(90_000)]
+    public void MesosDuration_Format_ReadsBackWithTheExecutorClientsParser(int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds),
+            Sluice.Mesos.Executor.MesosDuration.Parse(MesosDuration.Format(TimeSpan.FromMilliseconds(milliseconds))));
 }

@@ -17,7 +17,7 @@ internal enum WireEncoding
 /// (src/master/http.cpp, src/slave/http.cpp): POST only, Content-Type present (400) and known (415),
 /// Accept known (406), body parsed into a Call (400 with the parse error).
 /// </summary>
-internal static class MesosHttp
+internal static class MesosApiHttp
 {
     public const string Protobuf = "application/x-protobuf";
     public const string Json = "application/json";
