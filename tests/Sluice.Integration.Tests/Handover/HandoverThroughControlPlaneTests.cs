@@ -11,12 +11,6 @@ using Xunit.Abstractions;
 
 namespace Sluice.Integration.Tests.Handover;
 
-[CollectionDefinition(Name)]
-public sealed class KafkaCollection : ICollectionFixture<KafkaFixture>
-{
-    public const string Name = "kafka";
-}
-
 /// <summary>
 /// The handover protocol end to end without Mesos: the scheduler's control plane and handover
 /// coordinator, two executors' consumer cores with the recording handler, the embedded Kafka.
