@@ -21,7 +21,7 @@ namespace Sluice.Scheduler.Leadership;
 /// <para><see cref="StateChanged"/> is raised in order on a thread-pool thread; handlers must not block, and
 /// exceptions they throw are logged and swallowed.</para>
 /// </remarks>
-internal sealed partial class LeaderElection : IFencingTokenSource, IAsyncDisposable
+internal sealed partial class LeaderElection : ILeadership, IFencingTokenSource
 {
     private const string NodePrefix = "c_";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
@@ -42,6 +42,8 @@ internal sealed partial class LeaderElection : IFencingTokenSource, IAsyncDispos
 
     public LeaderElection(IZooKeeperClient client, string framework, LeaderInfo self, ILogger<LeaderElection> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        StateKey.CheckName(self.CandidateId, nameof(self)); // it becomes part of the node name
         _client = client;
         _self = self;
         _logger = logger;

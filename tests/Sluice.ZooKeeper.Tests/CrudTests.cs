@@ -180,6 +180,18 @@ public sealed class CrudTests(ZooKeeperServer server) : ZooKeeperTestBase(server
     }
 
     [Fact]
+    public async Task EnsurePath_creates_missing_ancestors_and_tolerates_existing_ones()
+    {
+        await Client.CreateAsync(Root + "/a", Bytes("keep"), CreateMode.Persistent);
+
+        await Client.EnsurePathAsync(Root + "/a/b/c");
+        await Client.EnsurePathAsync(Root + "/a/b/c");
+
+        Assert.NotNull(await Client.ExistsAsync(Root + "/a/b/c"));
+        Assert.Equal("keep", Text((await Client.GetAsync(Root + "/a")).Data));
+    }
+
+    [Fact]
     public async Task Relative_paths_are_rejected_before_reaching_the_server()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Client.GetAsync("relative"));

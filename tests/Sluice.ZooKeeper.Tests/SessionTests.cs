@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Sluice.Testing;
 using Sluice.Testing.ZooKeeper;
 
 namespace Sluice.ZooKeeper.Tests;

@@ -1,3 +1,4 @@
+using Sluice.Testing;
 using Sluice.Testing.ZooKeeper;
 
 namespace Sluice.ZooKeeper.Tests;

@@ -37,16 +37,6 @@ public sealed class ZooKeeperServerFixtureTests(ZooKeeperServer server)
         var node = await reader.GetAsync(path);
         Assert.Equal("before the kill", System.Text.Encoding.UTF8.GetString(node.Data));
     }
-
-    [Fact]
-    public void Container_mode_is_read_from_the_environment_value()
-    {
-        Assert.Equal(ContainerMode.Auto, ContainerModes.Parse(null));
-        Assert.Equal(ContainerMode.Auto, ContainerModes.Parse("auto"));
-        Assert.Equal(ContainerMode.Never, ContainerModes.Parse("never"));
-        Assert.Equal(ContainerMode.Always, ContainerModes.Parse("ALWAYS"));
-        Assert.Throws<InvalidOperationException>(() => ContainerModes.Parse("sometimes"));
-    }
 }
 
 public sealed class ZooKeeperServerStartupErrorTests
@@ -69,22 +59,5 @@ public sealed class ZooKeeperServerStartupErrorTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
         Assert.Contains("java", e.Message);
         Assert.Contains("./test.sh", e.Message);
-    }
-
-    [Fact]
-    public async Task Container_mode_always_uses_a_container_or_fails_loudly_without_Docker()
-    {
-        await using var server = new ZooKeeperServer(ContainerMode.Always);
-        if (await DockerEngineProbe.IsAvailableAsync())
-        {
-            await server.InitializeAsync();
-            Assert.Equal("container", server.Kind);
-            Assert.Equal("imok", await server.SendFourLetterWordAsync("ruok"));
-        }
-        else
-        {
-            var e = await Assert.ThrowsAsync<InvalidOperationException>(server.InitializeAsync);
-            Assert.Contains(ContainerModes.EnvironmentVariable, e.Message);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Scheduler.Detection;
+using Sluice.Testing;
 using Sluice.Testing.ZooKeeper;
 using Sluice.ZooKeeper;
 

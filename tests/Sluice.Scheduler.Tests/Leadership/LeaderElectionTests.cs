@@ -5,6 +5,7 @@ using Sluice.Scheduler.Leadership;
 using Sluice.Scheduler.State;
 using Sluice.Scheduler.State.Model;
 using Sluice.Scheduler.Tests.State;
+using Sluice.Testing;
 using Sluice.Testing.ZooKeeper;
 using Sluice.ZooKeeper;
 using Xunit.Abstractions;

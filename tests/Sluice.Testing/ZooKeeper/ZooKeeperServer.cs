@@ -1,3 +1,4 @@
+using Sluice.Testing.Containers;
 using Xunit;
 
 namespace Sluice.Testing.ZooKeeper;
@@ -5,25 +6,13 @@ namespace Sluice.Testing.ZooKeeper;
 /// <summary>
 /// A real ZooKeeper server for tests, meant as an xunit collection fixture (one server per test collection):
 /// Debian's server as a local java process, or a Testcontainers container where a Docker engine answers
-/// (<see cref="ContainerModes.EnvironmentVariable"/> = never | always | auto overrides the choice).
+/// (<see cref="ContainerMode.Variable"/> = never | always | auto overrides the choice).
 /// Starting never silently skips: a missing java or jar, or <c>always</c> without Docker, fails with a clear message.
 /// </summary>
 public sealed class ZooKeeperServer : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan FourLetterWordTimeout = TimeSpan.FromSeconds(5);
-    private readonly ContainerMode? _mode;
     private IZooKeeperServerBackend? _backend;
-
-    /// <summary>A server whose kind follows <see cref="ContainerModes.EnvironmentVariable"/>.</summary>
-    public ZooKeeperServer()
-    {
-    }
-
-    /// <summary>A server of the given mode, whatever the environment says (internal: xunit fixtures need one public constructor).</summary>
-    internal ZooKeeperServer(ContainerMode mode)
-    {
-        _mode = mode;
-    }
 
     /// <summary>"embedded" or "container".</summary>
     public string Kind => Backend.Kind;
@@ -42,15 +31,8 @@ public sealed class ZooKeeperServer : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var mode = _mode ?? ContainerModes.FromEnvironment();
-        var docker = mode != ContainerMode.Never && await DockerEngineProbe.IsAvailableAsync().ConfigureAwait(false);
-        if (mode == ContainerMode.Always && !docker)
-        {
-            throw new InvalidOperationException(
-                $"{ContainerModes.EnvironmentVariable}=always, but no Docker engine answers (DOCKER_HOST or /var/run/docker.sock).");
-        }
-
-        _backend = docker ? new ContainerZooKeeperServer() : new EmbeddedZooKeeperServer();
+        // Throws with a clear message for "always" without a Docker engine; never skips silently.
+        _backend = ContainerMode.UseContainers ? new ContainerZooKeeperServer() : new EmbeddedZooKeeperServer();
         await _backend.StartAsync(CancellationToken.None).ConfigureAwait(false);
         IsRunning = true;
     }

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Scheduler.Configuration;
+using Sluice.Scheduler.Leadership;
+using Sluice.ZooKeeper;
+
+namespace Sluice.Scheduler.State;
+
+/// <summary>
+/// The scheduler's state store and leadership, opened together from <see cref="SchedulerOptions"/>:
+/// <c>--zk</c> gives a ZooKeeper session, a <see cref="LeaderElection"/> and a <see cref="ZooKeeperStateStore"/>
+/// fenced by it; <c>--state file:PATH</c> a <see cref="FileStateStore"/> (its lock file makes this the only
+/// scheduler) with <see cref="SoleLeadership"/>; <c>--state memory</c> a <see cref="MemoryStateStore"/>.
+/// </summary>
+/// <remarks>
+/// When <see cref="Leadership"/> reports <see cref="LeadershipState.Lost"/> (ZooKeeper session expired), this
+/// instance is finished: dispose it and open a new one, which rejoins the election.
+/// </remarks>
+internal sealed class SchedulerState : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _client;
+    private readonly IDisposable? _fileStore;
+
+    private SchedulerState(IStateStore store, ILeadership leadership, IAsyncDisposable? client, IDisposable? fileStore)
+    {
+        Store = store;
+        Leadership = leadership;
+        _client = client;
+        _fileStore = fileStore;
+    }
+
+    public IStateStore Store { get; }
+
+    public ILeadership Leadership { get; }
+
+    /// <summary>Opens the store and joins the leadership (for ZooKeeper: connects, creates the layout, starts contending).</summary>
+    public static async Task<SchedulerState> OpenAsync(
+        SchedulerOptions options, LeaderInfo self, ILoggerFactory loggers, TimeSpan? sessionTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.Zk))
+        {
+            var client = await ZooKeeperClient.ConnectAsync(
+                new ZooKeeperClientOptions { ConnectionString = options.Zk, SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10) },
+                loggers, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var election = new LeaderElection(client, options.FrameworkName, self, loggers.CreateLogger<LeaderElection>());
+                var store = new ZooKeeperStateStore(client, options.FrameworkName, election, loggers.CreateLogger<ZooKeeperStateStore>());
+                await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                await election.StartAsync(cancellationToken).ConfigureAwait(false);
+                return new SchedulerState(store, election, client, null);
+            }
+            catch
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var sole = new SoleLeadership(self, loggers.CreateLogger<SoleLeadership>());
+        switch (options.State)
+        {
+            case "memory":
+                return new SchedulerState(new MemoryStateStore(), sole, null, null);
+            case { } state when state.StartsWith("file:", StringComparison.Ordinal):
+                var file = FileStateStore.Open(state["file:".Length..], loggers.CreateLogger<FileStateStore>());
+                return new SchedulerState(file, sole, null, file);
+            default:
+                throw new ArgumentException($"Neither --zk nor a valid --state ('{options.State}') is set.", nameof(options));
+        }
+    }
+
+    /// <summary>Resigns leadership, then closes the store (and the ZooKeeper session, deleting its election node).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Leadership.DisposeAsync().ConfigureAwait(false);
+        _fileStore?.Dispose();
+        if (_client is not null) await _client.DisposeAsync().ConfigureAwait(false);
+    }
+}
