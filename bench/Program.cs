@@ -5,6 +5,8 @@ using Sluice.Bench.Scenarios;
 IBenchmark[] benchmarks =
 [
     new KafkaBenchmark(),
+    new ThroughputBenchmark(),
+    new FanoutBenchmark(),
     new PlannerBenchmark(),
 ];
 

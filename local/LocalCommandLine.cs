@@ -1,4 +1,5 @@
 using Sluice.Local.Kafka;
+using Sluice.Local.Mesos;
 
 namespace Sluice.Local;
 
@@ -7,7 +8,10 @@ internal static class LocalCommandLine
 {
     private const string Usage = """
         usage: sluice-local kafka [--brokers N] [--topic NAME] [--partitions N] [--bootstrap-file PATH]
+               sluice-local mesos [--port 5050] [--agents N] [--resources "cpus:4;mem:8192;ports:[31000-32000]"]
+                                  [--attributes "rack:a"] [--heartbeat-seconds 15] [--work-dir PATH] [--master-file PATH]
           kafka   run the embedded Kafka (librdkafka's mock cluster) on 127.0.0.1 until Ctrl-C
+          mesos   run a local Mesos master and agents (HTTP v1 API, real executor processes) until Ctrl-C
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -23,6 +27,7 @@ internal static class LocalCommandLine
             return args[0] switch
             {
                 "kafka" => await RunKafkaAsync(Options.Parse(args.AsSpan(1)), output),
+                "mesos" => await RunMesosAsync(Options.Parse(args.AsSpan(1)), output),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -31,6 +36,12 @@ internal static class LocalCommandLine
             error.WriteLine($"sluice-local: {ex.Message}");
             error.WriteLine(Usage);
             return 2;
+        }
+        catch (IOException ex)
+        {
+            // E.g. the port is taken.
+            error.WriteLine($"sluice-local: {ex.Message}");
+            return 1;
         }
         catch (EmbeddedKafkaException ex)
         {
@@ -58,7 +69,52 @@ internal static class LocalCommandLine
         output.WriteLine($"bootstrap servers: {kafka.BootstrapServers}");
         output.WriteLine($"try: kcat -b {kafka.BootstrapServers} -L");
         output.WriteLine("Ctrl-C stops it.");
+        await WaitForStopAsync();
+        output.WriteLine("embedded Kafka stopped.");
+        return 0;
+    }
 
+    private static async Task<int> RunMesosAsync(Options options, TextWriter output)
+    {
+        var mesosOptions = new LocalMesosOptions
+        {
+            MasterPort = options.Int("--port", 5050, min: 0, max: 65535),
+            AgentCount = options.Int("--agents", 1, min: 1, max: 64),
+            AgentResources = options.String("--resources", new LocalMesosOptions().AgentResources),
+            AgentAttributes = options.StringOrNull("--attributes"),
+            HeartbeatInterval = TimeSpan.FromSeconds(options.Int("--heartbeat-seconds", 15, min: 1, max: 3600)),
+            WorkDirectory = options.StringOrNull("--work-dir"),
+        };
+        var masterFile = options.StringOrNull("--master-file");
+        options.ThrowOnUnknown();
+        try
+        {
+            mesosOptions.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        await using var world = await LocalMesosWorld.StartAsync(mesosOptions);
+        if (masterFile is not null)
+        {
+            await File.WriteAllTextAsync(masterFile, world.MasterUrl + "\n");
+        }
+        output.WriteLine($"local Mesos master: {world.MasterUrl} (scheduler API {world.MasterUrl}api/v1/scheduler, state {world.MasterUrl}master/state)");
+        foreach (var agent in world.Agents)
+        {
+            output.WriteLine($"agent {agent.Id}: executor endpoint {agent.Endpoint}, resources {mesosOptions.AgentResources}");
+        }
+        output.WriteLine($"sandboxes under {world.WorkDirectory}");
+        output.WriteLine("Ctrl-C stops it (and every executor it started).");
+        await WaitForStopAsync();
+        output.WriteLine("local Mesos stopped.");
+        return 0;
+    }
+
+    private static async Task WaitForStopAsync()
+    {
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -83,7 +139,5 @@ internal static class LocalCommandLine
         {
             Console.CancelKeyPress -= onCancel;
         }
-        output.WriteLine("embedded Kafka stopped.");
-        return 0;
     }
 }

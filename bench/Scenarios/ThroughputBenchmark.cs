@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Sluice.Bench.Harness;
+using Sluice.Consumer;
+using Sluice.Consumer.Ownership;
+using Sluice.Local.Kafka;
+
+namespace Sluice.Bench.Scenarios;
+
+/// <summary>
+/// Consumer core with a no-op handler ÷ a bare Confluent.Kafka assign+consume loop, over one
+/// pre-filled topic (12 partitions, 100 B values) on the embedded Kafka, runs alternated, same
+/// consumer configuration; reports the median of each and the peak working set of the core's runs.
+/// </summary>
+internal sealed class ThroughputBenchmark : IBenchmark
+{
+    private const int Partitions = 12;
+    private const int ValueBytes = 100;
+
+    public string Name => "throughput";
+
+    public string Description => "consumer core (no-op handler) vs bare Confluent.Kafka assign+consume loop, 12 partitions × 100 B";
+
+    public async Task<BenchmarkResult> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var records = context.Quick ? 500_000 : 2_000_000;
+        var rounds = context.Quick ? 3 : 5;
+        using var kafka = EmbeddedKafka.Start(brokers: 1);
+        var topic = $"bench-throughput-{Guid.NewGuid():N}";
+        kafka.CreateTopic(topic, Partitions);
+        context.Progress($"embedded Kafka at {kafka.BootstrapServers}; producing {records:N0} × {ValueBytes} B to {topic}");
+        var produced = Produce(kafka.BootstrapServers, topic, records);
+        context.Progress($"produced in {produced.TotalSeconds:0.0} s");
+
+        // Warm-up (untimed): JIT both paths on a fifth of the topic.
+        await Task.Run(() => ConsumeBare(kafka.BootstrapServers, topic, records / 5, cancellationToken), cancellationToken);
+        await ConsumeCoreAsync(kafka.BootstrapServers, topic, records / 5, cancellationToken);
+        context.Progress("warmed up");
+
+        var bare = new List<double>();
+        var core = new List<double>();
+        long peakWorkingSet = 0;
+        long peakBuffered = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var b = await Task.Run(() => ConsumeBare(kafka.BootstrapServers, topic, records, cancellationToken), cancellationToken);
+            bare.Add(records / b.TotalSeconds);
+            context.Progress($"round {round}: bare loop {records / b.TotalSeconds:N0} msg/s ({b.TotalSeconds:0.00} s)");
+
+            var (c, workingSet, buffered) = await ConsumeCoreAsync(kafka.BootstrapServers, topic, records, cancellationToken);
+            core.Add(records / c.TotalSeconds);
+            peakWorkingSet = Math.Max(peakWorkingSet, workingSet);
+            peakBuffered = Math.Max(peakBuffered, buffered);
+            context.Progress($"round {round}: consumer core {records / c.TotalSeconds:N0} msg/s ({c.TotalSeconds:0.00} s), peak working set {workingSet / 1048576.0:0} MiB");
+        }
+
+        var bareMedian = Stats.Median(bare);
+        var coreMedian = Stats.Median(core);
+        var ratio = coreMedian / bareMedian;
+        return new BenchmarkResult(
+            ratio,
+            Goal.AtLeast(0.95),
+            new Dictionary<string, double>
+            {
+                ["records"] = records,
+                ["rounds"] = rounds,
+                ["bare_msgs_per_s_median"] = Math.Round(bareMedian),
+                ["core_msgs_per_s_median"] = Math.Round(coreMedian),
+                ["core_peak_working_set_mib"] = Math.Round(peakWorkingSet / 1048576.0, 1),
+                ["core_peak_buffered_mib"] = Math.Round(peakBuffered / 1048576.0, 2),
+                ["fetch_wait_max_ms"] = EmbeddedKafka.RecommendedFetchWaitMaxMs,
+            },
+            [
+                ["consumer", "runs (msg/s)", "median msg/s", "MB/s"],
+                ["bare Confluent.Kafka loop", string.Join(" ", bare.Select(v => v.ToString("N0"))), $"{bareMedian:N0}", $"{bareMedian * ValueBytes / 1e6:0.0}"],
+                ["Sluice consumer core", string.Join(" ", core.Select(v => v.ToString("N0"))), $"{coreMedian:N0}", $"{coreMedian * ValueBytes / 1e6:0.0}"],
+            ],
+            [
+                $"librdkafka mock cluster in the same process; both consumers fetch.wait.max.ms={EmbeddedKafka.RecommendedFetchWaitMaxMs}, same fetch sizes; runs alternate.",
+                $"consumer core: {new SluiceConsumerOptions().Workers} workers, per-partition ordering, no-op handler, commits every {new SluiceConsumerOptions().CommitInterval.TotalSeconds:0} s.",
+                $"peak working set {peakWorkingSet / 1048576.0:0} MiB during the core's runs includes the in-process mock broker holding the topic; peak reservoir {peakBuffered / 1048576.0:0.0} MiB.",
+            ]);
+    }
+
+    private static ConsumerConfig ConsumerConfig(string bootstrap) => new()
+    {
+        BootstrapServers = bootstrap,
+        GroupId = $"bench-throughput-{Guid.NewGuid():N}",
+        EnableAutoCommit = false,
+        FetchWaitMaxMs = EmbeddedKafka.RecommendedFetchWaitMaxMs,
+        FetchMaxBytes = 52_428_800,
+        MaxPartitionFetchBytes = 10_485_760,
+    };
+
+    private static TimeSpan ConsumeBare(string bootstrap, string topic, int records, CancellationToken cancellationToken)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(bootstrap)).Build();
+        var clock = Stopwatch.StartNew();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var seen = 0;
+        while (seen < records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _ = consumer.Consume(TimeSpan.FromSeconds(10))
+                ?? throw new InvalidOperationException($"bare loop stalled for 10 s after {seen:N0} of {records:N0}");
+            seen++;
+        }
+        clock.Stop();
+        consumer.Close();
+        return clock.Elapsed;
+    }
+
+    private static async Task<(TimeSpan Elapsed, long PeakWorkingSet, long PeakBuffered)> ConsumeCoreAsync(string bootstrap, string topic, int records, CancellationToken cancellationToken)
+    {
+        var seen = 0L;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new SluiceConsumerOptions { Name = "bench" };
+        for (var p = 0; p < Partitions; p++)
+        {
+            options.StaticAssignment.Add(new PinnedPartition(topic, p, 0));
+        }
+        await using var consumer = new SluiceConsumerBuilder(ConsumerConfig(bootstrap))
+            .SetOptions(options)
+            .SetMetricsRegistry(Prometheus.Metrics.NewCustomRegistry())
+            .SetHandler((_, _) =>
+            {
+                if (Interlocked.Increment(ref seen) == records)
+                {
+                    done.TrySetResult();
+                }
+                return ValueTask.CompletedTask;
+            })
+            .Build();
+
+        using var sampling = new CancellationTokenSource();
+        var peak = 0L;
+        var sampler = Task.Run(async () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                try
+                {
+                    await Task.Delay(100, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }, CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        await consumer.StartAsync(cancellationToken);
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
+        clock.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        var buffered = consumer.PeakBufferedBytes;
+        await consumer.StopAsync(cancellationToken);
+        return (clock.Elapsed, peak, buffered);
+    }
+
+    private static TimeSpan Produce(string bootstrap, string topic, int records)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            LingerMs = 10,
+            BatchSize = 1_000_000,
+            QueueBufferingMaxMessages = 1_000_000,
+            QueueBufferingMaxKbytes = 1_048_576,
+            Acks = Acks.Leader,
+        };
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(config).Build();
+        var value = new byte[ValueBytes];
+        var failed = 0L;
+        Action<DeliveryReport<byte[]?, byte[]>> onDelivery = report =>
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        };
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < records; i++)
+        {
+            var key = BitConverter.GetBytes(i);
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition(topic, i % Partitions), new Message<byte[]?, byte[]> { Key = key, Value = value }, onDelivery);
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+        }
+        producer.Flush(TimeSpan.FromMinutes(5));
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"{failed} records failed to produce.");
+        }
+        return clock.Elapsed;
+    }
+}

@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Sluice.Consumer.Metrics;
+using Sluice.Consumer.Ownership;
+using Sluice.Consumer.Work;
+
+namespace Sluice.Consumer.Fetch;
+
+/// <summary>
+/// The poll thread: the only thread that touches the Confluent.Kafka consumer (which is not
+/// thread-safe). It runs commands (assign, release, pause, commit, stop) between polls, fills the
+/// reservoir, routes messages to worker lanes in batches, pauses full partitions and resumes them
+/// under the low-water mark, refreshes watermarks and commits on the interval.
+/// </summary>
+internal sealed partial class PollLoop
+{
+    private const int MaxMessagesPerDrain = 2048;
+    private static readonly TimeSpan WatermarkInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly SluiceConsumerOptions _options;
+    private readonly WorkerPool _workers;
+    private readonly Reservoir _reservoir;
+    private readonly ConsumerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<PollCommand> _commands = Channel.CreateUnbounded<PollCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Poll thread only.
+    private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
+    private readonly Dictionary<TopicPartition, long> _epochs = [];
+    private readonly Dictionary<TopicPartition, (long Epoch, long Offset)> _released = [];
+    private readonly Dictionary<TopicPartition, AssignCommand> _deferredAssigns = [];
+    private readonly int[] _partitionsPerLane;
+    private readonly WorkBatch?[] _pending;
+    private readonly int _pollTimeoutMs;
+    private readonly int _batchLimit;
+    private long _nextCommit;
+    private long _nextWatermarks;
+    private bool _running = true;
+    private bool _fenced;
+    private Thread? _thread;
+
+    private volatile OwnedPartition[] _snapshot = [];
+    private volatile bool _commitRequested;
+
+    public PollLoop(IConsumer<byte[]?, byte[]?> consumer, SluiceConsumerOptions options, WorkerPool workers, Reservoir reservoir, ConsumerMetrics metrics, TimeProvider time, ILogger logger)
+    {
+        _consumer = consumer;
+        _options = options;
+        _workers = workers;
+        _reservoir = reservoir;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _partitionsPerLane = new int[workers.LaneCount];
+        _pending = new WorkBatch?[workers.LaneCount];
+        _pollTimeoutMs = Math.Max(1, (int)options.PollTimeout.TotalMilliseconds);
+        // Unordered workers share one lane: small hand-overs keep them starting messages close to
+        // offset order, so a release waits for little more than the messages in flight.
+        _batchLimit = options.Ordering == MessageOrdering.Unordered ? 8 : WorkBatch.Capacity;
+    }
+
+    /// <summary>The partitions owned right now (any thread).</summary>
+    public IReadOnlyList<OwnedPartition> Owned => _snapshot;
+
+    /// <summary>Completes when the poll thread has closed the consumer and exited.</summary>
+    public Task Exited => _exited.Task;
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = $"sluice-poll-{_options.Name}" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues a command for the poll thread (any thread).</summary>
+    public Task<T> Send<T>(PollCommand<T> command)
+    {
+        if (!_commands.Writer.TryWrite(command))
+        {
+            command.Fail(new ObjectDisposedException(nameof(SluiceConsumer), "The consumer has stopped."));
+        }
+        return command.Task;
+    }
+
+    /// <summary>Asks for a commit on the next loop (any thread, no wait).</summary>
+    public void RequestCommit() => _commitRequested = true;
+
+    private void Run()
+    {
+        LogPollThreadStarted(_options.Name);
+        try
+        {
+            _nextCommit = _time.GetTimestamp();
+            while (_running)
+            {
+                RunCommands();
+                if (!_running)
+                {
+                    break;
+                }
+                Maintain();
+                Poll();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogPollThreadFailed(ex);
+        }
+        finally
+        {
+            _commands.Writer.TryComplete();
+            while (_commands.Reader.TryRead(out var command))
+            {
+                command.Fail(new ObjectDisposedException(nameof(SluiceConsumer), "The consumer has stopped."));
+            }
+            try
+            {
+                _consumer.Close();
+            }
+            catch (Exception ex)
+            {
+                LogCloseFailed(ex);
+            }
+            _consumer.Dispose();
+            LogPollThreadStopped(_options.Name);
+            _exited.TrySetResult();
+        }
+    }
+
+    /// <summary>Consumes what librdkafka has ready (up to a bound) and hands it to the lanes in batches.</summary>
+    private void Poll()
+    {
+        ConsumeResult<byte[]?, byte[]?>? result;
+        try
+        {
+            result = _consumer.Consume(_pollTimeoutMs);
+            var drained = 0;
+            while (result is not null)
+            {
+                Dispatch(result);
+                if (++drained == MaxMessagesPerDrain)
+                {
+                    break;
+                }
+                result = _consumer.Consume(0);
+            }
+        }
+        catch (ConsumeException ex)
+        {
+            LogConsumeError(ex.ConsumerRecord?.TopicPartitionOffset?.ToString() ?? "-", ex.Error.Code, ex.Error.Reason);
+        }
+        finally
+        {
+            Flush();
+        }
+    }
+
+    private void Dispatch(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        if (result.IsPartitionEOF || !_owned.TryGetValue(result.TopicPartition, out var partition) || partition.IsReleasing || partition.IsFailed)
+        {
+            return; // not ours (any more), or stopped: the next owner starts from the committed offset
+        }
+        var message = result.Message;
+        var bytes = (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0);
+        var sequence = partition.Append(result.Offset.Value, bytes);
+
+        int lane;
+        if (_options.Ordering == MessageOrdering.PerKey && message.Key is { } key)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(key);
+            lane = (int)((uint)hash.ToHashCode() % (uint)_pending.Length);
+        }
+        else
+        {
+            lane = partition.Lane;
+        }
+
+        var batch = _pending[lane] ??= WorkBatch.Rent(_batchLimit);
+        batch.Add(new WorkItem(result, partition, sequence, bytes));
+        if (batch.IsFull)
+        {
+            _pending[lane] = null;
+            _workers.Post(lane, batch);
+        }
+
+        if (!partition.IsPaused && _reservoir.IsFull(partition))
+        {
+            Pause(partition);
+            _metrics.Paused.Inc();
+        }
+    }
+
+    private void Flush()
+    {
+        for (var lane = 0; lane < _pending.Length; lane++)
+        {
+            if (_pending[lane] is { } batch)
+            {
+                _pending[lane] = null;
+                _workers.Post(lane, batch);
+            }
+        }
+    }
+
+    /// <summary>Resumes drained partitions, refreshes watermarks, commits when due.</summary>
+    private void Maintain()
+    {
+        foreach (var partition in _snapshot)
+        {
+            if (partition.IsPaused && !_fenced && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
+            {
+                _consumer.Resume([partition.TopicPartition]);
+                partition.IsPaused = false;
+            }
+        }
+
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_nextWatermarks, now) >= TimeSpan.Zero)
+        {
+            _nextWatermarks = now + (long)(WatermarkInterval.TotalSeconds * _time.TimestampFrequency);
+            foreach (var partition in _snapshot)
+            {
+                var high = _consumer.GetWatermarkOffsets(partition.TopicPartition).High;
+                if (high.Value >= 0)
+                {
+                    partition.HighWatermark = high.Value;
+                }
+                var progress = partition.Snapshot();
+                if (progress.Lag >= 0)
+                {
+                    partition.Metrics.Lag.Set(progress.Lag);
+                }
+            }
+        }
+
+        if (!_fenced && (_commitRequested || _time.GetElapsedTime(_nextCommit, now) >= TimeSpan.Zero))
+        {
+            _commitRequested = false;
+            _nextCommit = now + (long)(_options.CommitInterval.TotalSeconds * _time.TimestampFrequency);
+            CommitCompleted(_snapshot);
+        }
+    }
+
+    /// <summary>Commits every partition whose contiguous completed prefix moved. Returns false when Kafka refused.</summary>
+    private bool CommitCompleted(IEnumerable<OwnedPartition> partitions)
+    {
+        List<(OwnedPartition Partition, long Offset)>? due = null;
+        foreach (var partition in partitions)
+        {
+            if (partition.NextCommitOffset is { } next && next > partition.CommittedOffset)
+            {
+                (due ??= []).Add((partition, next));
+            }
+        }
+        if (due is null)
+        {
+            return true;
+        }
+        try
+        {
+            _consumer.Commit(due.Select(d => new TopicPartitionOffset(d.Partition.TopicPartition, d.Offset)));
+            foreach (var (partition, offset) in due)
+            {
+                partition.CommittedOffset = offset;
+            }
+            _metrics.Commits.Inc();
+            return true;
+        }
+        catch (KafkaException ex)
+        {
+            _metrics.CommitErrors.Inc();
+            LogCommitFailed(due.Count, ex.Error.Code, ex.Error.Reason);
+            return false;
+        }
+    }
+
+    private void Pause(OwnedPartition partition)
+    {
+        if (!partition.IsPaused)
+        {
+            _consumer.Pause([partition.TopicPartition]);
+            partition.IsPaused = true;
+        }
+    }
+
+    private void RunCommands()
+    {
+        while (_commands.Reader.TryRead(out var command))
+        {
+            try
+            {
+                command.Execute(this);
+            }
+            catch (Exception ex)
+            {
+                command.Fail(ex);
+            }
+        }
+    }
+
+    private void PublishSnapshot() => _snapshot = [.. _owned.Values];
+
+    // ---- Commands (poll thread) ----
+
+    internal AssignResult Assign(AssignCommand command)
+    {
+        var tp = command.TopicPartition;
+        var held = _epochs.GetValueOrDefault(tp, long.MinValue);
+        if (command.Epoch < held)
+        {
+            LogStaleCommand("Assign", tp.ToString(), command.Epoch, held);
+            return new AssignResult(AssignOutcome.StaleEpoch, tp, command.Epoch, held);
+        }
+        _epochs[tp] = command.Epoch;
+        if (_owned.TryGetValue(tp, out var owned))
+        {
+            if (owned.IsReleasing)
+            {
+                // A newer owner epoch for a partition still draining here: assign once the release finishes.
+                _deferredAssigns[tp] = command;
+                return default;
+            }
+            owned.Epoch = command.Epoch;
+            return new AssignResult(AssignOutcome.AlreadyOwned, tp, command.Epoch, command.Epoch);
+        }
+
+        var lane = 0;
+        for (var i = 1; i < _partitionsPerLane.Length; i++)
+        {
+            if (_partitionsPerLane[i] < _partitionsPerLane[lane])
+            {
+                lane = i;
+            }
+        }
+        _partitionsPerLane[lane]++;
+        long? start = command.StartOffset is { } s && s >= 0 ? s : null;
+        var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
+        _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
+        _consumer.Resume([tp]); // a pause from an earlier assignment (full reservoir, failure) must not carry over
+        if (_fenced)
+        {
+            Pause(partition);
+        }
+        _owned[tp] = partition;
+        _released.Remove(tp);
+        PublishSnapshot();
+        LogAssigned(tp.Topic, tp.Partition.Value, command.StartOffset ?? Offset.Stored.Value, command.Epoch);
+        return new AssignResult(AssignOutcome.Assigned, tp, command.Epoch, command.Epoch);
+    }
+
+    internal ReleaseStart BeginRelease(TopicPartition tp, long epoch)
+    {
+        var held = _epochs.GetValueOrDefault(tp, long.MinValue);
+        if (epoch < held)
+        {
+            LogStaleCommand("Release", tp.ToString(), epoch, held);
+            return new ReleaseStart(null, null, new ReleaseResult(ReleaseOutcome.StaleEpoch, tp, epoch, Offset.Unset.Value, false, TimeSpan.Zero));
+        }
+        if (!_owned.TryGetValue(tp, out var partition))
+        {
+            // A repeated release (the answer was lost) gets the same answer.
+            return _released.TryGetValue(tp, out var last) && last.Epoch == epoch
+                ? new ReleaseStart(null, null, new ReleaseResult(ReleaseOutcome.Released, tp, epoch, last.Offset, false, TimeSpan.Zero))
+                : new ReleaseStart(null, null, new ReleaseResult(ReleaseOutcome.NotOwned, tp, epoch, Offset.Unset.Value, false, TimeSpan.Zero));
+        }
+        _epochs[tp] = epoch;
+        partition.Epoch = epoch;
+        var drained = partition.BeginDrain();
+        _consumer.IncrementalUnassign([tp]);
+        PublishSnapshot();
+        return new ReleaseStart(partition, drained, null);
+    }
+
+    internal long FinishRelease(OwnedPartition partition)
+    {
+        var tp = partition.TopicPartition;
+        var next = partition.NextCommitOffset;
+        if (next is null)
+        {
+            var committed = _consumer.Committed([tp], CommitTimeout).FirstOrDefault()?.Offset ?? Offset.Unset;
+            next = committed.Value >= 0 ? committed.Value : Offset.Unset.Value;
+        }
+        else
+        {
+            for (var attempt = 1; attempt <= 3 && !CommitCompleted([partition]); attempt++)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(50 * attempt)); // rare: Kafka refused the commit of a release
+            }
+        }
+
+        if (_owned.TryGetValue(tp, out var current) && ReferenceEquals(current, partition))
+        {
+            _owned.Remove(tp);
+            _partitionsPerLane[partition.Lane]--;
+            _metrics.RemovePartition(tp.Topic, tp.Partition.Value);
+            PublishSnapshot();
+        }
+        _released[tp] = (partition.Epoch, next.Value);
+        LogReleased(tp.Topic, tp.Partition.Value, next.Value, partition.Epoch);
+
+        if (_deferredAssigns.Remove(tp, out var deferred))
+        {
+            _epochs[tp] = long.MinValue;
+            try
+            {
+                deferred.Complete(Assign(deferred));
+            }
+            catch (Exception ex)
+            {
+                deferred.Fail(ex);
+            }
+        }
+        return next.Value;
+    }
+
+    internal void StopPartition(OwnedPartition partition)
+    {
+        if (_owned.TryGetValue(partition.TopicPartition, out var current) && ReferenceEquals(current, partition))
+        {
+            Pause(partition);
+        }
+    }
+
+    internal IReadOnlyList<(OwnedPartition Partition, Task Drained)> BeginStop()
+    {
+        var drains = _owned.Values.Select(p => (p, p.BeginDrain())).ToList();
+        if (_owned.Count > 0)
+        {
+            _consumer.IncrementalUnassign(_owned.Keys.ToList());
+        }
+        return drains;
+    }
+
+    /// <summary>Self-fencing (lease lost): pause every partition and commit nothing until unfenced.</summary>
+    internal void SetFenced(bool fenced)
+    {
+        if (_fenced == fenced)
+        {
+            return;
+        }
+        _fenced = fenced;
+        if (fenced)
+        {
+            foreach (var partition in _owned.Values)
+            {
+                Pause(partition);
+            }
+        }
+        LogFenced(fenced);
+        // Unfenced: Maintain resumes the partitions whose buffers allow it.
+    }
+
+    internal void FinishStop()
+    {
+        if (!_fenced)
+        {
+            CommitCompleted(_owned.Values); // a fenced consumer may no longer own its partitions: its commits could overwrite the new owner's
+        }
+        foreach (var partition in _owned.Values)
+        {
+            _metrics.RemovePartition(partition.Topic, partition.Partition);
+        }
+        _owned.Clear();
+        PublishSnapshot();
+        _running = false;
+    }
+}
+
+/// <summary>What the poll thread answers when a release starts: either the drain to await, or a final answer.</summary>
+internal sealed record ReleaseStart(OwnedPartition? Partition, Task? Drained, ReleaseResult? Immediate);

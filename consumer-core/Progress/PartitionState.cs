@@ -1,0 +1,17 @@
+namespace Sluice.Consumer.Progress;
+
+/// <summary>Where an owned partition stands.</summary>
+public enum PartitionState
+{
+    /// <summary>Fetched and processed.</summary>
+    Owned,
+
+    /// <summary>A release is draining its in-flight messages.</summary>
+    Releasing,
+
+    /// <summary>Fetching is paused because its buffer is full (or the consumer is fenced).</summary>
+    Paused,
+
+    /// <summary>A message failed with <see cref="Failures.FailedDecision.DoNotCommitOffsetAndStop"/>: paused until released.</summary>
+    Failed,
+}

@@ -1,0 +1,85 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Sluice.Consumer;
+using Sluice.Executor.ControlPlane;
+using Sluice.Executor.Handlers;
+using Sluice.Proto.ControlPlane.V1;
+
+namespace Sluice.Executor.Tasks;
+
+/// <summary>
+/// One Mesos task of this executor: the consumer core running the spec's handler, its initial
+/// assignment, and the link to the scheduler's control plane.
+/// </summary>
+internal sealed class ConsumerTask : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SluiceConsumer _consumer;
+    private readonly SchedulerLink _link;
+    private readonly IDisposable? _handlerResources;
+    private Task _linkRun = Task.CompletedTask;
+
+    private ConsumerTask(string taskId, SluiceConsumer consumer, SchedulerLink link, IDisposable? handlerResources)
+    {
+        TaskId = taskId;
+        _consumer = consumer;
+        _link = link;
+        _handlerResources = handlerResources;
+    }
+
+    public string TaskId { get; }
+
+    /// <summary>Completes with the reason when the scheduler asks the task to stop.</summary>
+    public Task<string> StopRequested => _link.StopRequested;
+
+    /// <summary>Builds and starts everything; throws with a message fit for TASK_FAILED when it cannot.</summary>
+    public static async Task<ConsumerTask> StartAsync(string taskId, string executorId, string sandbox, TaskData data, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var context = new HandlerContext(taskId, data.Consumer, data.Version, sandbox,
+            data.Handler?.Settings.ToDictionary(kv => kv.Key, kv => kv.Value) ?? [], loggers);
+        var handler = HandlerFactory.Create(data.Handler?.Assembly ?? "", data.Handler?.Type ?? "", context);
+        var decision = TaskDataMapping.Decision(data.Worker?.FailurePolicy ?? FailurePolicy.Unspecified);
+        var builder = new SluiceConsumerBuilder(TaskDataMapping.ConsumerConfig(data.Kafka))
+            .SetOptions(TaskDataMapping.Options(taskId, data.Worker))
+            .SetFailureCallback(_ => ValueTask.FromResult(decision))
+            .SetLoggerFactory(loggers);
+        var consumer = handler.ApplyTo(builder).Build();
+        await consumer.StartAsync(cancellationToken);
+        foreach (var assignment in data.Assignments)
+        {
+            await consumer.AssignAsync(new TopicPartition(assignment.Topic, assignment.Partition), assignment.StartOffset, assignment.Epoch, cancellationToken);
+        }
+
+        var link = new SchedulerLink(new SchedulerLinkOptions
+        {
+            Address = data.ControlPlaneAddress,
+            TaskId = taskId,
+            Consumer = data.Consumer,
+            Version = data.Version,
+            ExecutorId = executorId,
+            AuthSecret = data.AuthSecret,
+            LeaseTimeout = data.LeaseTimeoutMs > 0 ? TimeSpan.FromMilliseconds(data.LeaseTimeoutMs) : TimeSpan.FromSeconds(15),
+            ProgressInterval = data.ProgressIntervalMs > 0 ? TimeSpan.FromMilliseconds(data.ProgressIntervalMs) : TimeSpan.FromSeconds(1),
+        }, new ConsumerPartitionOwner(consumer), TimeProvider.System, loggers.CreateLogger<SchedulerLink>());
+        var task = new ConsumerTask(taskId, consumer, link, (handler.Single ?? (object?)handler.Batch) as IDisposable);
+        task._linkRun = link.RunAsync(task._stop.Token);
+        return task;
+    }
+
+    /// <summary>Stops cleanly: finishes in-flight work, commits, closes the consumer.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _consumer.StopAsync(cancellationToken);
+        await _stop.CancelAsync();
+        await _linkRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _linkRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _consumer.DisposeAsync();
+        _handlerResources?.Dispose();
+        _stop.Dispose();
+    }
+}

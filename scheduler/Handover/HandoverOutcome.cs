@@ -1,0 +1,9 @@
+using Sluice.Scheduler.Planning;
+
+namespace Sluice.Scheduler.Handover;
+
+/// <summary>What one handover did.</summary>
+/// <param name="Clean">The old owner released cleanly: exactly once across the move.</param>
+/// <param name="Duration">From the release request to the new owner's confirmation.</param>
+public sealed record HandoverOutcome(
+    PartitionKey Partition, string? From, string To, long Epoch, long StartOffset, bool Clean, TimeSpan Duration);
