@@ -31,7 +31,7 @@ internal sealed partial class PollLoop
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Poll thread only.
-    private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
+    private readonly Dictionary<(string Topic, int Partition), OwnedPartition> _owned = []; // tuple key: ConsumeResult.TopicPartition allocates
     private readonly Dictionary<TopicPartition, long> _epochs = [];
     private readonly Dictionary<TopicPartition, (long Epoch, long Offset)> _released = [];
     private readonly Dictionary<TopicPartition, AssignCommand> _deferredAssigns = [];
@@ -162,7 +162,7 @@ internal sealed partial class PollLoop
 
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> result)
     {
-        if (result.IsPartitionEOF || !_owned.TryGetValue(result.TopicPartition, out var partition) || partition.IsReleasing || partition.IsFailed)
+        if (result.IsPartitionEOF || !_owned.TryGetValue((result.Topic, result.Partition.Value), out var partition) || partition.IsReleasing || partition.IsFailed)
         {
             return; // not ours (any more), or stopped: the next owner starts from the committed offset
         }
@@ -307,6 +307,8 @@ internal sealed partial class PollLoop
 
     private void PublishSnapshot() => _snapshot = [.. _owned.Values];
 
+    private static (string, int) Key(TopicPartition tp) => (tp.Topic, tp.Partition.Value);
+
     // ---- Commands (poll thread) ----
 
     internal AssignResult Assign(AssignCommand command)
@@ -319,7 +321,7 @@ internal sealed partial class PollLoop
             return new AssignResult(AssignOutcome.StaleEpoch, tp, command.Epoch, held);
         }
         _epochs[tp] = command.Epoch;
-        if (_owned.TryGetValue(tp, out var owned))
+        if (_owned.TryGetValue(Key(tp), out var owned))
         {
             if (owned.IsReleasing)
             {
@@ -348,7 +350,7 @@ internal sealed partial class PollLoop
         {
             Pause(partition);
         }
-        _owned[tp] = partition;
+        _owned[Key(tp)] = partition;
         _released.Remove(tp);
         PublishSnapshot();
         LogAssigned(tp.Topic, tp.Partition.Value, command.StartOffset ?? Offset.Stored.Value, command.Epoch);
@@ -363,7 +365,7 @@ internal sealed partial class PollLoop
             LogStaleCommand("Release", tp.ToString(), epoch, held);
             return new ReleaseStart(null, null, new ReleaseResult(ReleaseOutcome.StaleEpoch, tp, epoch, Offset.Unset.Value, false, TimeSpan.Zero));
         }
-        if (!_owned.TryGetValue(tp, out var partition))
+        if (!_owned.TryGetValue(Key(tp), out var partition))
         {
             // A repeated release (the answer was lost) gets the same answer.
             return _released.TryGetValue(tp, out var last) && last.Epoch == epoch
@@ -395,9 +397,9 @@ internal sealed partial class PollLoop
             }
         }
 
-        if (_owned.TryGetValue(tp, out var current) && ReferenceEquals(current, partition))
+        if (_owned.TryGetValue(Key(tp), out var current) && ReferenceEquals(current, partition))
         {
-            _owned.Remove(tp);
+            _owned.Remove(Key(tp));
             _partitionsPerLane[partition.Lane]--;
             _metrics.RemovePartition(tp.Topic, tp.Partition.Value);
             PublishSnapshot();
@@ -422,7 +424,7 @@ internal sealed partial class PollLoop
 
     internal void StopPartition(OwnedPartition partition)
     {
-        if (_owned.TryGetValue(partition.TopicPartition, out var current) && ReferenceEquals(current, partition))
+        if (_owned.TryGetValue(Key(partition.TopicPartition), out var current) && ReferenceEquals(current, partition))
         {
             Pause(partition);
         }
@@ -433,7 +435,7 @@ internal sealed partial class PollLoop
         var drains = _owned.Values.Select(p => (p, p.BeginDrain())).ToList();
         if (_owned.Count > 0)
         {
-            _consumer.IncrementalUnassign(_owned.Keys.ToList());
+            _consumer.IncrementalUnassign(_owned.Values.Select(p => p.TopicPartition).ToList());
         }
         return drains;
     }
