@@ -162,7 +162,18 @@ internal sealed class ThroughputBenchmark : IBenchmark
 
         var clock = Stopwatch.StartNew();
         await consumer.StartAsync(cancellationToken);
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
+        var last = -1L;
+        while (!done.Task.IsCompleted)
+        {
+            await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+            var now = Interlocked.Read(ref seen);
+            if (!done.Task.IsCompleted && now == last)
+            {
+                throw new InvalidOperationException($"consumer core stalled for 10 s at {now:N0} of {records:N0}: " +
+                    string.Join("; ", consumer.GetProgress().Select(p => $"[{p.Partition}] {p.State} processed {p.ProcessedOffset} hw {p.HighWatermark} buffered {p.BufferedMessages} in-flight {p.InFlight}")));
+            }
+            last = now;
+        }
         clock.Stop();
         await sampling.CancelAsync();
         await sampler;

@@ -214,7 +214,7 @@ internal sealed partial class PollLoop
     {
         foreach (var partition in _snapshot)
         {
-            if (partition.IsPaused && !_fenced && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
+            if (partition.IsPaused && !partition.IsFencedOut && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
             {
                 _consumer.Resume([partition.TopicPartition]);
                 partition.IsPaused = false;
@@ -281,6 +281,25 @@ internal sealed partial class PollLoop
         }
     }
 
+    /// <summary>
+    /// Stops fetching a partition for good (release, stop, fence). Our own pause is lifted first so it
+    /// cannot carry over to a later assignment; pauses only ever follow a delivered message, so
+    /// librdkafka has a position for it.
+    /// </summary>
+    private void Unassign(OwnedPartition partition)
+    {
+        if (partition.IsFencedOut)
+        {
+            return;
+        }
+        if (partition.IsPaused)
+        {
+            _consumer.Resume([partition.TopicPartition]);
+            partition.IsPaused = false;
+        }
+        _consumer.IncrementalUnassign([partition.TopicPartition]);
+    }
+
     private void Pause(OwnedPartition partition)
     {
         if (!partition.IsPaused)
@@ -344,11 +363,13 @@ internal sealed partial class PollLoop
         _partitionsPerLane[lane]++;
         long? start = command.StartOffset is { } s && s >= 0 ? s : null;
         var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
-        _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
-        _consumer.Resume([tp]); // a pause from an earlier assignment (full reservoir, failure) must not carry over
         if (_fenced)
         {
-            Pause(partition);
+            partition.IsFencedOut = true; // assigned in Kafka when unfenced
+        }
+        else
+        {
+            _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
         }
         _owned[Key(tp)] = partition;
         _released.Remove(tp);
@@ -375,7 +396,7 @@ internal sealed partial class PollLoop
         _epochs[tp] = epoch;
         partition.Epoch = epoch;
         var drained = partition.BeginDrain();
-        _consumer.IncrementalUnassign([tp]);
+        Unassign(partition);
         PublishSnapshot();
         return new ReleaseStart(partition, drained, null);
     }
@@ -424,7 +445,7 @@ internal sealed partial class PollLoop
 
     internal void StopPartition(OwnedPartition partition)
     {
-        if (_owned.TryGetValue(Key(partition.TopicPartition), out var current) && ReferenceEquals(current, partition))
+        if (_owned.TryGetValue(Key(partition.TopicPartition), out var current) && ReferenceEquals(current, partition) && !partition.IsFencedOut && !partition.IsReleasing)
         {
             Pause(partition);
         }
@@ -433,9 +454,9 @@ internal sealed partial class PollLoop
     internal IReadOnlyList<(OwnedPartition Partition, Task Drained)> BeginStop()
     {
         var drains = _owned.Values.Select(p => (p, p.BeginDrain())).ToList();
-        if (_owned.Count > 0)
+        foreach (var partition in _owned.Values)
         {
-            _consumer.IncrementalUnassign(_owned.Values.Select(p => p.TopicPartition).ToList());
+            Unassign(partition);
         }
         return drains;
     }
@@ -448,15 +469,27 @@ internal sealed partial class PollLoop
             return;
         }
         _fenced = fenced;
-        if (fenced)
+        // Unassigned rather than paused: a partition that has delivered nothing yet has no position in
+        // librdkafka, and resuming it would fall back to the committed offset or auto.offset.reset.
+        foreach (var partition in _owned.Values)
         {
-            foreach (var partition in _owned.Values)
+            if (fenced && !partition.IsFencedOut && !partition.IsReleasing)
             {
-                Pause(partition);
+                Unassign(partition);
+                partition.IsFencedOut = true;
+            }
+            else if (!fenced && partition.IsFencedOut)
+            {
+                partition.IsFencedOut = false;
+                var next = partition.NextFetchOffset;
+                _consumer.IncrementalAssign([new TopicPartitionOffset(partition.TopicPartition, next is { } n ? new Offset(n) : Offset.Stored)]);
+                if (partition.IsFailed)
+                {
+                    Pause(partition);
+                }
             }
         }
         LogFenced(fenced);
-        // Unfenced: Maintain resumes the partitions whose buffers allow it.
     }
 
     internal void FinishStop()

@@ -67,6 +67,21 @@ internal sealed class OwnedPartition
 
     public bool IsReleasing => _releasing;
 
+    /// <summary>Unassigned in Kafka while the consumer is fenced (poll thread only).</summary>
+    public bool IsFencedOut { get; set; }
+
+    /// <summary>Where fetching must continue: after the last message handed to workers, or the start offset; null when unknown.</summary>
+    public long? NextFetchOffset
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tracker.NextAppendOffset;
+            }
+        }
+    }
+
     /// <summary>Paused in Kafka (poll thread only writes it).</summary>
     public bool IsPaused
     {
@@ -213,7 +228,7 @@ internal sealed class OwnedPartition
         var hw = HighWatermark;
         var state = _failed ? PartitionState.Failed
             : _releasing ? PartitionState.Releasing
-            : _paused ? PartitionState.Paused
+            : _paused || IsFencedOut ? PartitionState.Paused
             : PartitionState.Owned;
         return new PartitionProgress(
             Topic,
