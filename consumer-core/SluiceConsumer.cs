@@ -236,7 +236,7 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
 
     private void UpdateGauges()
     {
-        _metrics.InFlight.Set(_workers.InFlight);
+        _metrics.InFlight.Set(_poll.Owned.Sum(p => p.InFlight));
         _metrics.BufferedBytes.Set(_reservoir.Bytes);
     }
 }

@@ -108,7 +108,8 @@ public sealed class SluiceConsumerBuilder
         };
         var loggerFactory = _loggerFactory ?? NullLoggerFactory.Instance;
         var kafkaLogger = loggerFactory.CreateLogger("Sluice.Consumer.Kafka");
-        // Both handlers run on the poll thread, inside Consume: they must not call back into the consumer.
+        // The error handler runs on the poll thread inside Consume; the log handler may run on librdkafka's
+        // threads. Both only log: neither may call back into the consumer.
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetErrorHandler((_, error) => kafkaLogger.LogWarning("[Kafka] {Code} {Reason} (fatal: {Fatal})", error.Code, error.Reason, error.IsFatal))
             .SetLogHandler((_, log) => kafkaLogger.Log(LogLevelOf(log.Level), "[librdkafka] {Facility} {Message}", log.Facility, log.Message))

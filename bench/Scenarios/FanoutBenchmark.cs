@@ -36,6 +36,8 @@ internal sealed class FanoutBenchmark : IBenchmark
 
         var delay = await MeasureDelayAsync(cancellationToken);
         context.Progress($"Task.Delay({HandlerMs}) takes {delay:0.00} ms on average here");
+        var control = await MeasureBareLoopsAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        context.Progress($"control: {Workers} bare Task.Delay({HandlerMs}) loops, no consumer: {control:N0} completions/s");
 
         var sequential = await RunAsync(kafka.BootstrapServers, topic, 1, records, TimeSpan.FromSeconds(context.Quick ? 2 : 4), cancellationToken);
         context.Progress($"sequential (1 worker): {sequential.SteadyRate:N0} msg/s");
@@ -58,15 +60,19 @@ internal sealed class FanoutBenchmark : IBenchmark
                 ["task_delay_5ms_actual_ms"] = Math.Round(delay, 3),
                 ["ideal_at_actual_delay_msgs_per_s"] = Math.Round(Workers * 1000.0 / delay),
                 ["ordering_violations"] = fanout.Violations,
+                ["control_64_bare_delay_loops_per_s"] = Math.Round(control),
+                ["fanout_vs_control"] = Math.Round(fanout.SteadyRate / control, 3),
             },
             [
                 ["run", "workers", "msg/s", "÷ ideal 12,800"],
                 ["sequential", "1", $"{sequential.SteadyRate:N0}", $"{sequential.SteadyRate / Ideal:0.000}"],
                 ["fan-out (steady)", $"{Workers}", $"{fanout.SteadyRate:N0}", $"{ratio:0.000}"],
                 ["fan-out (whole run)", $"{Workers}", $"{fanout.WholeRate:N0}", $"{fanout.WholeRate / Ideal:0.000}"],
+                ["control: 64 bare delay loops", $"{Workers}", $"{control:N0}", $"{control / Ideal:0.000}"],
             ],
             [
                 $"Task.Delay({HandlerMs}) measured {delay:0.00} ms here, so the ideal at the real delay is {Workers * 1000.0 / delay:N0} msg/s.",
+                $"control (no Kafka, no consumer: {Workers} loops of Task.Delay({HandlerMs})) reached {control:N0}/s; the consumer reached {fanout.SteadyRate / control:0.00}× of it.",
                 "steady = completions between 10% and 60% of the records (every lane busy); whole run includes the tail where lanes with fewer keys finish early.",
                 $"per-key order checked on every record: {fanout.Violations} violations. fetch.wait.max.ms={EmbeddedKafka.RecommendedFetchWaitMaxMs} on the mock cluster.",
             ])
@@ -146,6 +152,23 @@ internal sealed class FanoutBenchmark : IBenchmark
         var whole = records / clock.Elapsed.TotalSeconds;
         var steady = (high - low) / (highAt!.Value - lowAt!.Value).TotalSeconds;
         return new Run(steady, whole, violations);
+    }
+
+    /// <summary>The ceiling of this machine and runtime: 64 loops awaiting Task.Delay(5), nothing else.</summary>
+    private static async Task<double> MeasureBareLoopsAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var completions = 0;
+        var clock = Stopwatch.StartNew();
+        var loops = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                await Task.Delay(HandlerMs, cancellationToken);
+                Interlocked.Increment(ref completions);
+            }
+        }, cancellationToken));
+        await Task.WhenAll(loops);
+        return completions / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> MeasureDelayAsync(CancellationToken cancellationToken)

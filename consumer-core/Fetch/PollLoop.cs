@@ -31,7 +31,7 @@ internal sealed partial class PollLoop
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Poll thread only.
-    private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
+    private readonly Dictionary<(string Topic, int Partition), OwnedPartition> _owned = []; // tuple key: ConsumeResult.TopicPartition allocates
     private readonly Dictionary<TopicPartition, long> _epochs = [];
     private readonly Dictionary<TopicPartition, (long Epoch, long Offset)> _released = [];
     private readonly Dictionary<TopicPartition, AssignCommand> _deferredAssigns = [];
@@ -162,7 +162,7 @@ internal sealed partial class PollLoop
 
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> result)
     {
-        if (result.IsPartitionEOF || !_owned.TryGetValue(result.TopicPartition, out var partition) || partition.IsReleasing || partition.IsFailed)
+        if (result.IsPartitionEOF || !_owned.TryGetValue((result.Topic, result.Partition.Value), out var partition) || partition.IsReleasing || partition.IsFailed)
         {
             return; // not ours (any more), or stopped: the next owner starts from the committed offset
         }
@@ -214,7 +214,7 @@ internal sealed partial class PollLoop
     {
         foreach (var partition in _snapshot)
         {
-            if (partition.IsPaused && !_fenced && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
+            if (partition.IsPaused && !partition.IsFencedOut && !partition.IsFailed && !partition.IsReleasing && _reservoir.CanResume(partition))
             {
                 _consumer.Resume([partition.TopicPartition]);
                 partition.IsPaused = false;
@@ -281,6 +281,25 @@ internal sealed partial class PollLoop
         }
     }
 
+    /// <summary>
+    /// Stops fetching a partition for good (release, stop, fence). Our own pause is lifted first so it
+    /// cannot carry over to a later assignment; pauses only ever follow a delivered message, so
+    /// librdkafka has a position for it.
+    /// </summary>
+    private void Unassign(OwnedPartition partition)
+    {
+        if (partition.IsFencedOut)
+        {
+            return;
+        }
+        if (partition.IsPaused)
+        {
+            _consumer.Resume([partition.TopicPartition]);
+            partition.IsPaused = false;
+        }
+        _consumer.IncrementalUnassign([partition.TopicPartition]);
+    }
+
     private void Pause(OwnedPartition partition)
     {
         if (!partition.IsPaused)
@@ -307,6 +326,8 @@ internal sealed partial class PollLoop
 
     private void PublishSnapshot() => _snapshot = [.. _owned.Values];
 
+    private static (string, int) Key(TopicPartition tp) => (tp.Topic, tp.Partition.Value);
+
     // ---- Commands (poll thread) ----
 
     internal AssignResult Assign(AssignCommand command)
@@ -319,7 +340,7 @@ internal sealed partial class PollLoop
             return new AssignResult(AssignOutcome.StaleEpoch, tp, command.Epoch, held);
         }
         _epochs[tp] = command.Epoch;
-        if (_owned.TryGetValue(tp, out var owned))
+        if (_owned.TryGetValue(Key(tp), out var owned))
         {
             if (owned.IsReleasing)
             {
@@ -342,13 +363,15 @@ internal sealed partial class PollLoop
         _partitionsPerLane[lane]++;
         long? start = command.StartOffset is { } s && s >= 0 ? s : null;
         var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
-        _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
-        _consumer.Resume([tp]); // a pause from an earlier assignment (full reservoir, failure) must not carry over
         if (_fenced)
         {
-            Pause(partition);
+            partition.IsFencedOut = true; // assigned in Kafka when unfenced
         }
-        _owned[tp] = partition;
+        else
+        {
+            _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
+        }
+        _owned[Key(tp)] = partition;
         _released.Remove(tp);
         PublishSnapshot();
         LogAssigned(tp.Topic, tp.Partition.Value, command.StartOffset ?? Offset.Stored.Value, command.Epoch);
@@ -363,7 +386,7 @@ internal sealed partial class PollLoop
             LogStaleCommand("Release", tp.ToString(), epoch, held);
             return new ReleaseStart(null, null, new ReleaseResult(ReleaseOutcome.StaleEpoch, tp, epoch, Offset.Unset.Value, false, TimeSpan.Zero));
         }
-        if (!_owned.TryGetValue(tp, out var partition))
+        if (!_owned.TryGetValue(Key(tp), out var partition))
         {
             // A repeated release (the answer was lost) gets the same answer.
             return _released.TryGetValue(tp, out var last) && last.Epoch == epoch
@@ -373,7 +396,7 @@ internal sealed partial class PollLoop
         _epochs[tp] = epoch;
         partition.Epoch = epoch;
         var drained = partition.BeginDrain();
-        _consumer.IncrementalUnassign([tp]);
+        Unassign(partition);
         PublishSnapshot();
         return new ReleaseStart(partition, drained, null);
     }
@@ -395,9 +418,9 @@ internal sealed partial class PollLoop
             }
         }
 
-        if (_owned.TryGetValue(tp, out var current) && ReferenceEquals(current, partition))
+        if (_owned.TryGetValue(Key(tp), out var current) && ReferenceEquals(current, partition))
         {
-            _owned.Remove(tp);
+            _owned.Remove(Key(tp));
             _partitionsPerLane[partition.Lane]--;
             _metrics.RemovePartition(tp.Topic, tp.Partition.Value);
             PublishSnapshot();
@@ -422,7 +445,7 @@ internal sealed partial class PollLoop
 
     internal void StopPartition(OwnedPartition partition)
     {
-        if (_owned.TryGetValue(partition.TopicPartition, out var current) && ReferenceEquals(current, partition))
+        if (_owned.TryGetValue(Key(partition.TopicPartition), out var current) && ReferenceEquals(current, partition) && !partition.IsFencedOut && !partition.IsReleasing)
         {
             Pause(partition);
         }
@@ -431,9 +454,9 @@ internal sealed partial class PollLoop
     internal IReadOnlyList<(OwnedPartition Partition, Task Drained)> BeginStop()
     {
         var drains = _owned.Values.Select(p => (p, p.BeginDrain())).ToList();
-        if (_owned.Count > 0)
+        foreach (var partition in _owned.Values)
         {
-            _consumer.IncrementalUnassign(_owned.Keys.ToList());
+            Unassign(partition);
         }
         return drains;
     }
@@ -446,15 +469,27 @@ internal sealed partial class PollLoop
             return;
         }
         _fenced = fenced;
-        if (fenced)
+        // Unassigned rather than paused: a partition that has delivered nothing yet has no position in
+        // librdkafka, and resuming it would fall back to the committed offset or auto.offset.reset.
+        foreach (var partition in _owned.Values)
         {
-            foreach (var partition in _owned.Values)
+            if (fenced && !partition.IsFencedOut && !partition.IsReleasing)
             {
-                Pause(partition);
+                Unassign(partition);
+                partition.IsFencedOut = true;
+            }
+            else if (!fenced && partition.IsFencedOut)
+            {
+                partition.IsFencedOut = false;
+                var next = partition.NextFetchOffset;
+                _consumer.IncrementalAssign([new TopicPartitionOffset(partition.TopicPartition, next is { } n ? new Offset(n) : Offset.Stored)]);
+                if (partition.IsFailed)
+                {
+                    Pause(partition);
+                }
             }
         }
         LogFenced(fenced);
-        // Unfenced: Maintain resumes the partitions whose buffers allow it.
     }
 
     internal void FinishStop()

@@ -12,7 +12,7 @@ namespace Sluice.Consumer.Offsets;
 /// partition's lock. Messages are identified by the sequence number <see cref="Append"/> returns,
 /// so lookups are O(1) in a ring buffer; completions out of order are held until the gap fills.
 /// </remarks>
-public sealed class OffsetTracker
+internal sealed class OffsetTracker
 {
     private const byte Pending = 0;
     private const byte Completed = 1;
@@ -40,6 +40,9 @@ public sealed class OffsetTracker
     /// when all are done; the start offset when nothing has been appended; null when unknown.
     /// </summary>
     public long? NextCommitOffset => _count > 0 ? _offsets[_head] : (_nextAfterLast >= 0 ? _nextAfterLast : null);
+
+    /// <summary>The offset after the last appended message (the start offset before any); null when unknown.</summary>
+    public long? NextAppendOffset => _nextAfterLast >= 0 ? _nextAfterLast : null;
 
     /// <summary>Messages appended and not yet popped off the completed prefix.</summary>
     public int Tracked => _count;

@@ -13,7 +13,8 @@ namespace Sluice.Consumer.Ownership;
 /// <remarks>
 /// Threads: the poll thread appends messages and owns the pause flags; workers start, complete,
 /// skip and fail messages; any thread reads the snapshot. The tracker, the cut and the drain
-/// signal are guarded by <c>_gate</c>; counters are <see cref="Interlocked"/>.
+/// signal and the held/in-flight counters are guarded by <c>_gate</c> (the locks a message takes
+/// anyway), and read without it by the snapshot and the reservoir checks.
 /// </remarks>
 internal sealed class OwnedPartition
 {
@@ -67,6 +68,21 @@ internal sealed class OwnedPartition
 
     public bool IsReleasing => _releasing;
 
+    /// <summary>Unassigned in Kafka while the consumer is fenced (poll thread only).</summary>
+    public bool IsFencedOut { get; set; }
+
+    /// <summary>Where fetching must continue: after the last message handed to workers, or the start offset; null when unknown.</summary>
+    public long? NextFetchOffset
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tracker.NextAppendOffset;
+            }
+        }
+    }
+
     /// <summary>Paused in Kafka (poll thread only writes it).</summary>
     public bool IsPaused
     {
@@ -75,6 +91,8 @@ internal sealed class OwnedPartition
     }
 
     public long HeldMessages => Volatile.Read(ref _heldMessages);
+
+    public long InFlight => Volatile.Read(ref _inFlight);
 
     public long HeldBytes => Volatile.Read(ref _heldBytes);
 
@@ -97,9 +115,9 @@ internal sealed class OwnedPartition
         lock (_gate)
         {
             sequence = _tracker.Append(offset);
+            _heldMessages++;
+            _heldBytes += bytes;
         }
-        Interlocked.Increment(ref _heldMessages);
-        Interlocked.Add(ref _heldBytes, bytes);
         _reservoir.Add(bytes);
         return sequence;
     }
@@ -117,8 +135,8 @@ internal sealed class OwnedPartition
             {
                 _maxStarted = offset;
             }
+            _inFlight++;
         }
-        Interlocked.Increment(ref _inFlight);
         return true;
     }
 
@@ -128,10 +146,11 @@ internal sealed class OwnedPartition
         lock (_gate)
         {
             _tracker.Complete(sequence);
+            _inFlight--;
+            Release(bytes);
             SignalIfDrained();
         }
-        Interlocked.Decrement(ref _inFlight);
-        Release(bytes);
+        _reservoir.Remove(bytes);
     }
 
     /// <summary>Worker: the message was cut off before it ran; the commit never passes it.</summary>
@@ -140,9 +159,10 @@ internal sealed class OwnedPartition
         lock (_gate)
         {
             _tracker.Block(sequence);
+            Release(bytes);
             SignalIfDrained();
         }
-        Release(bytes);
+        _reservoir.Remove(bytes);
     }
 
     /// <summary>Worker: the message failed with DoNotCommitOffsetAndStop; later messages are cut off.</summary>
@@ -153,10 +173,11 @@ internal sealed class OwnedPartition
             _tracker.Block(sequence);
             _cut = Math.Min(_cut, offset + 1);
             _failed = true;
+            _inFlight--;
+            Release(bytes);
             SignalIfDrained();
         }
-        Interlocked.Decrement(ref _inFlight);
-        Release(bytes);
+        _reservoir.Remove(bytes);
     }
 
     /// <summary>Worker: the message was started but will not finish here (the consumer stopped mid-handler).</summary>
@@ -165,10 +186,11 @@ internal sealed class OwnedPartition
         lock (_gate)
         {
             _tracker.Block(sequence);
+            _inFlight--;
+            Release(bytes);
             SignalIfDrained();
         }
-        Interlocked.Decrement(ref _inFlight);
-        Release(bytes);
+        _reservoir.Remove(bytes);
     }
 
     public void CountFailure() => Interlocked.Increment(ref _failures);
@@ -213,7 +235,7 @@ internal sealed class OwnedPartition
         var hw = HighWatermark;
         var state = _failed ? PartitionState.Failed
             : _releasing ? PartitionState.Releasing
-            : _paused ? PartitionState.Paused
+            : _paused || IsFencedOut ? PartitionState.Paused
             : PartitionState.Owned;
         return new PartitionProgress(
             Topic,
@@ -230,11 +252,11 @@ internal sealed class OwnedPartition
             Volatile.Read(ref _failures));
     }
 
+    /// <summary>Under <c>_gate</c>: the message leaves this partition's share of the reservoir.</summary>
     private void Release(int bytes)
     {
-        Interlocked.Decrement(ref _heldMessages);
-        Interlocked.Add(ref _heldBytes, -bytes);
-        _reservoir.Remove(bytes);
+        _heldMessages--;
+        _heldBytes -= bytes;
     }
 
     private void SignalIfDrained()

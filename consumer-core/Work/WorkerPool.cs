@@ -30,7 +30,6 @@ internal sealed partial class WorkerPool
     private readonly CancellationToken _stopping;
     private readonly Channel<WorkBatch>[] _lanes;
     private readonly Task[] _workers;
-    private long _inFlight;
 
     public WorkerPool(
         SluiceConsumerOptions options,
@@ -72,9 +71,6 @@ internal sealed partial class WorkerPool
 
     /// <summary>Number of lanes the poll thread routes to (1 when unordered).</summary>
     public int LaneCount => _lanes.Length;
-
-    /// <summary>Messages being processed right now.</summary>
-    public long InFlight => Volatile.Read(ref _inFlight);
 
     public void Start()
     {
@@ -127,6 +123,8 @@ internal sealed partial class WorkerPool
     private async Task RunLaneAsync(ChannelReader<WorkBatch> reader)
     {
         var handler = _handler!;
+        OwnedPartition? counted = null; // records and bytes are counted per run of one partition's messages
+        long records = 0, bytes = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out var batch))
@@ -141,7 +139,6 @@ internal sealed partial class WorkerPool
                         continue;
                     }
 
-                    Interlocked.Increment(ref _inFlight);
                     var started = Stopwatch.GetTimestamp();
                     var message = new ConsumedMessage(item.Result);
                     Exception? error = null;
@@ -166,11 +163,21 @@ internal sealed partial class WorkerPool
                     {
                         await HandleFailureAsync(handler, item, message, error).ConfigureAwait(false);
                     }
-                    Interlocked.Decrement(ref _inFlight);
                     _metrics.Latency.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                    partition.Metrics.Records.Inc();
-                    partition.Metrics.Bytes.Inc(item.Bytes);
+                    if (!ReferenceEquals(partition, counted))
+                    {
+                        Count(counted, records, bytes);
+                        counted = partition;
+                        records = 0;
+                        bytes = 0;
+                    }
+                    records++;
+                    bytes += item.Bytes;
                 }
+                Count(counted, records, bytes);
+                counted = null;
+                records = 0;
+                bytes = 0;
                 batch.Return();
             }
         }
@@ -207,7 +214,6 @@ internal sealed partial class WorkerPool
                     item.Partition.Skip(item.Sequence, item.Bytes);
                     continue;
                 }
-                Interlocked.Increment(ref _inFlight);
                 items[count] = item;
                 messages[count] = new ConsumedMessage(item.Result);
                 count++;
@@ -260,7 +266,6 @@ internal sealed partial class WorkerPool
                 items[i].Partition.Metrics.Records.Inc();
                 items[i].Partition.Metrics.Bytes.Inc(items[i].Bytes);
             }
-            Interlocked.Add(ref _inFlight, -count);
             Array.Clear(items, 0, count);
             Array.Clear(messages, 0, count);
             count = 0;
@@ -322,6 +327,15 @@ internal sealed partial class WorkerPool
             {
                 item.Partition.Complete(item.Sequence, item.Bytes);
             }
+        }
+    }
+
+    private static void Count(OwnedPartition? partition, long records, long bytes)
+    {
+        if (partition is not null && records > 0)
+        {
+            partition.Metrics.Records.Inc(records);
+            partition.Metrics.Bytes.Inc(bytes);
         }
     }
 

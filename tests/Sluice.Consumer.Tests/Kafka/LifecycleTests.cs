@@ -153,4 +153,30 @@ public sealed class FencingTests(KafkaFixture fixture)
         await Eventually.TrueAsync(() => Volatile.Read(ref done) == 80, TimeSpan.FromSeconds(15), "resumes after the fence");
         await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 40), TimeSpan.FromSeconds(10), "commits again");
     }
+
+    [Fact]
+    public async Task AssignAsync_WhileFenced_FetchesNothingUntilUnfencedThenStartsAtTheGivenOffset()
+    {
+        var topic = await fixture.CreateTopicAsync("fenced-assign", 1);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 30);
+        var config = TestKafka.ConsumerConfig(fixture);
+        config.AutoOffsetReset = AutoOffsetReset.Latest; // a fall-back to the reset policy would skip everything
+        var processed = new ConcurrentQueue<long>();
+        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions(), config).SetHandler((m, _) =>
+        {
+            processed.Enqueue(m.Offset);
+            return ValueTask.CompletedTask;
+        }).Build();
+        await consumer.StartAsync();
+
+        await consumer.SetFencedAsync(true);
+        await consumer.AssignAsync(new TopicPartition(topic, 0), 10, 1);
+        await Task.Delay(300);
+        Assert.Empty(processed);
+        Assert.Equal(Progress.PartitionState.Paused, consumer.GetProgress().Single().State);
+
+        await consumer.SetFencedAsync(false);
+        await Eventually.TrueAsync(() => processed.Count == 20, TimeSpan.FromSeconds(10), "starts at 10 once unfenced");
+        Assert.Equal(Enumerable.Range(10, 20).Select(i => (long)i), processed);
+    }
 }

@@ -96,4 +96,72 @@ public sealed class ReleaseTests(KafkaFixture fixture, ITestOutputHelper output)
         Assert.Equal(AssignOutcome.StaleEpoch, staleAfterRelease.Outcome);
         Assert.Empty(consumer.GetProgress());
     }
+
+    [Fact]
+    public async Task ReleaseAsync_HandlerStuckPastTheTimeout_TimesOutAndCommitsTheContiguousPrefix()
+    {
+        var topic = await fixture.CreateTopicAsync("release-timeout", 1);
+        var tp = new TopicPartition(topic, 0);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 20);
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processed = new ConcurrentDictionary<long, byte>();
+        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions { StopTimeout = TimeSpan.FromMilliseconds(100) })
+            .SetHandler(async (message, ct) =>
+            {
+                if (message.Offset == 7)
+                {
+                    await stuck.Task.WaitAsync(ct);
+                }
+                processed[message.Offset] = 0;
+            })
+            .Build();
+        await consumer.StartAsync();
+        await consumer.AssignAsync(tp, 0, 1);
+        await Eventually.TrueAsync(() => processed.Count == 7 && consumer.GetProgress().Single().InFlight == 1, TimeSpan.FromSeconds(10), "stuck at offset 7");
+
+        var released = await consumer.ReleaseAsync(tp, 1, TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(ReleaseOutcome.TimedOut, released.Outcome);
+        Assert.Equal(7, released.NextOffset);
+        Assert.InRange(released.Duration, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AssignAsync_WhileTheSamePartitionIsReleasing_WaitsForTheReleaseThenAssigns()
+    {
+        var topic = await fixture.CreateTopicAsync("assign-during-release", 1);
+        var tp = new TopicPartition(topic, 0);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 10);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processed = new ConcurrentQueue<long>();
+        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions())
+            .SetHandler(async (message, ct) =>
+            {
+                if (message.Offset == 3)
+                {
+                    await gate.Task.WaitAsync(ct);
+                }
+                processed.Enqueue(message.Offset);
+            })
+            .Build();
+        await consumer.StartAsync();
+        await consumer.AssignAsync(tp, 0, 1);
+        await Eventually.TrueAsync(() => consumer.GetProgress().Single().InFlight == 1, TimeSpan.FromSeconds(10), "offset 3 in flight");
+
+        var release = consumer.ReleaseAsync(tp, 1, TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => consumer.GetProgress().Single().State == Progress.PartitionState.Releasing, TimeSpan.FromSeconds(5), "releasing");
+        var assign = consumer.AssignAsync(tp, 4, 2);
+        await Task.Delay(100);
+        Assert.False(assign.IsCompleted);
+
+        gate.SetResult();
+        var released = await release;
+        var assigned = await assign;
+        await Eventually.TrueAsync(() => processed.Count == 10, TimeSpan.FromSeconds(10), "the new assignment continues from 4");
+
+        Assert.Equal(4, released.NextOffset);
+        Assert.Equal(AssignOutcome.Assigned, assigned.Outcome);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), processed);
+        Assert.Equal(2, consumer.GetProgress().Single().Epoch);
+    }
 }

@@ -84,8 +84,8 @@ public sealed class SluiceConsumerOptionsTests
     [Fact]
     public void SetFailureCallback_CalledTwice_Throws()
     {
-        var builder = CreateBuilder().SetFailureCallback(_ => ValueTask.FromResult(Failures.FailedDecision.Retry));
-        Assert.Throws<InvalidOperationException>(() => builder.SetFailureCallback(_ => ValueTask.FromResult(Failures.FailedDecision.Retry)));
+        var builder = CreateBuilder().SetFailureCallback(_ => ValueTask.FromResult(Sluice.Consumer.Failures.FailedDecision.Retry));
+        Assert.Throws<InvalidOperationException>(() => builder.SetFailureCallback(_ => ValueTask.FromResult(Sluice.Consumer.Failures.FailedDecision.Retry)));
     }
 
     [Fact]
