@@ -37,7 +37,14 @@ internal sealed class ExponentialBackoff
     {
         TimeSpan ceiling = NextCeiling();
         _attempt++;
-        return ceiling / 2 + ceiling / 2 * _random.NextDouble();
+        double jitter;
+        // One Random may serve several loops (subscription and calls) of a client: guard it.
+        lock (_random)
+        {
+            jitter = _random.NextDouble();
+        }
+
+        return ceiling / 2 + ceiling / 2 * jitter;
     }
 
     public void Reset() => _attempt = 0;

@@ -216,4 +216,30 @@ public sealed class ExecutorClientTests
         Assert.Equal("progress", message.Message.Data.ToStringUtf8());
         Assert.Equal("exec-1", message.ExecutorId.Value);
     }
+
+    [Fact]
+    public async Task LaunchGroup_EveryTaskIsKeptUntilOneOfItsUpdatesIsAcknowledged()
+    {
+        await using var agent = await ScriptedAgent.StartAsync();
+        await using var client = Client(agent.Server.BaseUrl, checkpoint: true);
+        await using var events = new EventPump<Event>(client.SubscribeAsync);
+        var stream = await agent.NextStreamAsync("the stream");
+        var group = new TaskGroupInfo
+        {
+            Tasks =
+            {
+                ScriptedAgent.Launch("g-1").Launch.Task,
+                ScriptedAgent.Launch("g-2").Launch.Task,
+            },
+        };
+
+        await stream.SendAsync(new Event { Type = Event.Types.Type.LaunchGroup, LaunchGroup = new Event.Types.LaunchGroup { TaskGroup = group } });
+        await events.NextAsync(e => e.Type == Event.Types.Type.LaunchGroup, "LAUNCH_GROUP");
+        var uuid = await client.SendUpdateAsync(Running("g-1"), Bounded.Deadline());
+        await stream.SendAsync(ScriptedAgent.Acknowledged(new TaskID { Value = "g-1" }, uuid));
+        await events.NextAsync(e => e.Type == Event.Types.Type.Acknowledged, "ACKNOWLEDGED");
+
+        Assert.Equal("g-2", Assert.Single(client.UnacknowledgedTasks).TaskId.Value);
+        Assert.Empty(client.UnacknowledgedUpdates);
+    }
 }

@@ -395,6 +395,38 @@ public sealed class SchedulerClientTests
         Assert.Contains(_logs.Entries, e => e.Message.Contains("Mesos-Stream-Id", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Subscribe_EventOverTheMaximumLength_DropsTheStreamWithoutReadingIt()
+    {
+        await using var master = await ScriptedMaster.StartAsync();
+        await using var client = Builder(master.BaseUrl).WithMaxEventLength(1024).Build();
+        await using var events = Pump(client);
+        var stream = await master.NextStreamAsync("stream-1");
+
+        // Announces 10 MB and sends nothing more: the client must not wait for (or allocate) it.
+        await stream.SendRawAsync(Encoding.ASCII.GetBytes("10000000\n"));
+        var disconnected = await _states.NextAsync<SchedulerConnectionState.Disconnected>("the oversized event");
+
+        Assert.Contains("maximum of 1024 bytes", Assert.IsType<RecordIOException>(disconnected.Error).Message);
+        await _states.NextAsync<SchedulerConnectionState.Subscribed>("re-subscription");
+    }
+
+    [Fact]
+    public async Task Call_AnsweredWithRedirect_FailsAsTransientNamingTheNewLeader()
+    {
+        await using var master = await ScriptedMaster.StartAsync();
+        master.OnCall = exchange => exchange.ReplyAsync(307, location: "//10.9.9.9:5050/api/v1/scheduler");
+        await using var client = Builder(master.BaseUrl).Build();
+        await using var events = Pump(client);
+        await _states.NextAsync<SchedulerConnectionState.Subscribed>("subscription");
+
+        var error = await Assert.ThrowsAsync<MesosCallException>(() => client.CallAsync(SchedulerCalls.Revive(), Bounded.Deadline()));
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("http://10.9.9.9:5050/api/v1/scheduler", error.Message);
+        Assert.Single(master.Calls);
+    }
+
     private sealed class SwitchableDetector(Uri leader) : Sluice.Mesos.Detection.IMasterDetector
     {
         private Uri _leader = leader;
