@@ -11,8 +11,8 @@ namespace Sluice.Local.Mesos.Agent;
 /// <remarks>
 /// The process is started as <c>setsid /bin/sh -c 'exec &gt;&gt;stdout 2&gt;&gt;stderr &lt;/dev/null; exec "$@"' sh ARGV...</c>:
 /// setsid makes it a group leader (so SIGTERM reaches its children too, as Mesos' launcher kills
-/// the container's cgroup), the shell redirects into the sandbox and then execs the command, so the
-/// pid we hold is the command's own. ARGV is <c>/bin/sh -c VALUE</c> when <c>shell</c> (Mesos'
+/// the container's cgroup), the shell redirects into the sandbox, starts a watchdog (see
+/// <see cref="Watchdog"/>) and then execs the command, so the pid we hold is the command's own. ARGV is <c>/bin/sh -c VALUE</c> when <c>shell</c> (Mesos'
 /// default), else VALUE with <c>arguments[1..]</c> (Mesos passes arguments as argv including argv[0];
 /// .NET cannot set argv[0], so the program sees VALUE there).
 /// </remarks>
@@ -62,7 +62,9 @@ internal sealed partial class ExecutorProcess
             start.ArgumentList.Add("/bin/sh");
         }
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec >>stdout 2>>stderr </dev/null; exec \"$@\"");
+        start.ArgumentList.Add(SetSid is null
+            ? "exec >>stdout 2>>stderr </dev/null; exec \"$@\""
+            : "exec >>stdout 2>>stderr </dev/null; " + Watchdog(System.Environment.ProcessId) + "exec \"$@\"");
         start.ArgumentList.Add("sh");
         foreach (var arg in argv)
         {
@@ -75,6 +77,15 @@ internal sealed partial class ExecutorProcess
         var process = Process.Start(start) ?? throw new InvalidOperationException("the executor process did not start");
         return new ExecutorProcess(process, SetSid is not null);
     }
+
+    /// <summary>
+    /// A background loop in the executor's process group that SIGKILLs the group when the agent's
+    /// process is gone (so executors do not outlive a crashed or killed <c>sluice-local</c>), or
+    /// when the executor itself has ended (as Mesos destroys the container, every process in it,
+    /// when the executor exits).
+    /// </summary>
+    private static string Watchdog(int agentPid) =>
+        $"( while kill -0 {agentPid} 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 1; done; kill -KILL -$$ 2>/dev/null ) & ";
 
     /// <summary>SIGTERM to the process group: the executor gets a chance to end cleanly.</summary>
     public void Terminate() => Signal(SigTerm);

@@ -117,6 +117,23 @@ public sealed class OfferTests
         Assert.Equal(TaskStatus.Types.Reason.InvalidOffers, lost.Reason);
     }
 
+    [Fact]
+    public async Task Resources_are_offered_to_one_framework_at_a_time_and_declined_ones_go_to_the_other()
+    {
+        await using var world = await StartWorldAsync(agents: 2);
+        await using var first = await TestScheduler.SubscribeAsync(world.MasterUrl, TestScheduler.Framework("first"));
+        var offers = new[] { await first.NextOfferAsync(Quick, world.Agents[0].Id), await first.NextOfferAsync(Quick, world.Agents[1].Id) };
+        await using var second = await TestScheduler.SubscribeAsync(world.MasterUrl, TestScheduler.Framework("second"));
+
+        // Everything is on offer to the first framework: nothing for the second.
+        Assert.True(await second.NoneWithinAsync(e => e.Type == Event.Types.Type.Offers, TimeSpan.FromSeconds(1)), "no double offers");
+
+        await first.DeclineAsync(offers, refuseSeconds: 60);
+        await second.NextOfferAsync(Quick, world.Agents[0].Id);
+        await second.NextOfferAsync(Quick, world.Agents[1].Id);
+        Assert.True(await first.NoneWithinAsync(e => e.Type == Event.Types.Type.Offers, TimeSpan.FromSeconds(1)), "the first framework's filter holds");
+    }
+
     private static Func<Event, bool> IsOfferOf(string agentId) =>
         e => e.Type == Event.Types.Type.Offers && e.Offers.Offers_.Any(o => o.AgentId.Value == agentId);
 }
