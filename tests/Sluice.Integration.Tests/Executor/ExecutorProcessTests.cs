@@ -12,6 +12,7 @@ using Sluice.Scheduler.ControlPlane;
 using Sluice.Scheduler.Planning;
 using Sluice.Testing;
 using Sluice.Testing.Kafka;
+using Sluice.Testing.Mesos;
 using Xunit.Abstractions;
 using MesosTaskState = Sluice.Proto.Mesos.V1.TaskState;
 
@@ -151,8 +152,7 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
 
     private static TaskInfo ExecutorTask(Offer offer, string taskId, TaskData data)
     {
-        var command = new CommandInfo { Shell = false, Value = DotnetHost };
-        command.Arguments.AddRange(["dotnet", ExecutorDll]);
+        var command = MesosTestTasks.DotnetCommand(ExecutorDll);
         var executor = new ExecutorInfo
         {
             Type = ExecutorInfo.Types.Type.Custom,
@@ -160,8 +160,8 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
             Name = "sluice executor",
             Command = command,
         };
-        executor.Resources.Add(Scalar("cpus", 0.1));
-        executor.Resources.Add(Scalar("mem", 64));
+        executor.Resources.Add(MesosTestTasks.Scalar("cpus", 0.1));
+        executor.Resources.Add(MesosTestTasks.Scalar("mem", 64));
         var task = new TaskInfo
         {
             Name = taskId,
@@ -170,18 +170,10 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
             Executor = executor,
             Data = data.ToByteString(),
         };
-        task.Resources.Add(Scalar("cpus", 0.5));
-        task.Resources.Add(Scalar("mem", 256));
+        task.Resources.Add(MesosTestTasks.Scalar("cpus", 0.5));
+        task.Resources.Add(MesosTestTasks.Scalar("mem", 256));
         return task;
     }
-
-    private static Resource Scalar(string name, double value) =>
-        new() { Name = name, Type = Value.Types.Type.Scalar, Scalar = new Value.Types.Scalar { Value = value } };
-
-    private static string DotnetHost =>
-        System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : System.Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
-        : "/usr/bin/dotnet";
 
     /// <summary>The executor's build output (the project reference builds it; its runtimeconfig is beside it there).</summary>
     private static string ExecutorDll

@@ -1,3 +1,4 @@
+using Sluice.Testing.Mesos;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Sluice.Local.Mesos;
@@ -32,8 +33,7 @@ internal static class LocalMesosTesting
         return LocalMesosWorld.StartAsync(options);
     }
 
-    public static Resource Scalar(string name, double value) =>
-        new() { Name = name, Type = Value.Types.Type.Scalar, Scalar = new Value.Types.Scalar { Value = value } };
+    public static Resource Scalar(string name, double value) => MesosTestTasks.Scalar(name, value);
 
     public static TaskInfo CommandTask(Offer offer, string taskId, string command, double cpus = 0.1, double mem = 32)
     {
@@ -52,8 +52,7 @@ internal static class LocalMesosTesting
     /// <summary>A task for the test executor (a real dotnet process); <paramref name="mode"/> goes in TaskInfo.data.</summary>
     public static TaskInfo ExecutorTask(Offer offer, string taskId, string executorId, string mode = "run")
     {
-        var command = new CommandInfo { Shell = false, Value = DotnetHost };
-        command.Arguments.AddRange(["dotnet", TestExecutorDll]);
+        var command = MesosTestTasks.DotnetCommand(TestExecutorDll);
         command.Environment = new Sluice.Proto.Mesos.V1.Environment();
         command.Environment.Variables.Add(new Sluice.Proto.Mesos.V1.Environment.Types.Variable { Name = "SLUICE_TEST_VALUE", Value = "from-command-info" });
         var executor = new ExecutorInfo
@@ -79,10 +78,7 @@ internal static class LocalMesosTesting
     }
 
     /// <summary>The dotnet host running the tests (the SDK sets DOTNET_HOST_PATH for test runs).</summary>
-    public static string DotnetHost =>
-        System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : System.Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
-        : "/usr/bin/dotnet";
+    public static string DotnetHost => MesosTestTasks.DotnetHost;
 
     /// <summary>Sluice.Local.TestExecutor.dll: copied next to the tests by the project reference.</summary>
     public static string TestExecutorDll
