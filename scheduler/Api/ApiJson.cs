@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Sluice.Scheduler.Api;
+
+/// <summary>
+/// Reads request bodies: JSON only (415 otherwise), at most <see cref="SluiceApiOptions.MaxRequestBodyBytes"/> (413),
+/// strict (unknown or duplicate properties, numbers in strings and nesting beyond 32 levels are refused), and a
+/// malformed body answers 400 naming the JSON path, line and byte position.
+/// </summary>
+internal static class ApiJson
+{
+    public const int MaxDepth = 32;
+
+    public static readonly JsonSerializerOptions RequestOptions = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+        AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    /// <summary>The body as <typeparamref name="T"/>, or the problem to answer.</summary>
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return (null, ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"The body must be JSON (Content-Type: application/json); got '{Truncate(request.ContentType ?? "none")}'."));
+        }
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        var body = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        if (body.Length == 0)
+        {
+            return (null, ApiProblems.Create(StatusCodes.Status400BadRequest, "Missing body", "A JSON body is required."));
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body, RequestOptions);
+            return value is null
+                ? (null, ApiProblems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", "The body must be a JSON object, not null."))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiProblems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", Describe(e)));
+        }
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var where = $"at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})";
+        // The serializer's own messages are precise but long; keep the first sentence and the position.
+        var what = e.Message.Split(" Path: ", 2)[0];
+        return $"Malformed JSON {where}: {Truncate(what)}";
+    }
+
+    private static ProblemHttpResult TooLarge(long maxBytes) => ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
+        $"The body must be at most {maxBytes} bytes.");
+
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
+        {
+            return false;
+        }
+        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The whole body, or null when it exceeds <paramref name="maxBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    public static string Truncate(string text, int max = 200) => text.Length <= max ? text : text[..max] + "…";
+}
