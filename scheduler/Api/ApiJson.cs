@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -11,7 +12,7 @@ namespace Sluice.Scheduler.Api;
 /// strict (unknown or duplicate properties, numbers in strings and nesting beyond 32 levels are refused), and a
 /// malformed body answers 400 naming the JSON path, line and byte position.
 /// </summary>
-internal static class ApiJson
+internal static partial class ApiJson
 {
     public const int MaxDepth = 32;
 
@@ -62,11 +63,40 @@ internal static class ApiJson
 
     private static string Describe(JsonException e)
     {
-        var where = $"at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})";
-        // The serializer's own messages are precise but long; keep the first sentence and the position.
-        var what = e.Message.Split(" Path: ", 2)[0];
+        var path = e.Path ?? "$";
+        var where = $"at {path} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})";
+        // The serializer's messages name .NET types; say the same in JSON terms.
+        var message = e.Message.Split(" Path: ", 2)[0];
+        var what = message switch
+        {
+            _ when message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => $"unknown property '{LastSegment(path)}'",
+            _ when message.StartsWith("Duplicate property", StringComparison.Ordinal) => $"duplicate property '{LastSegment(path)}'",
+            _ when message.Contains("depth", StringComparison.OrdinalIgnoreCase) => $"nesting deeper than the maximum depth of {MaxDepth}",
+            _ when ConvertedTo().Match(message) is { Success: true } m => $"expected {JsonKind(m.Groups[1].Value.TrimEnd('.'))}",
+            _ => message,
+        };
         return $"Malformed JSON {where}: {Truncate(what)}";
     }
+
+    private static string LastSegment(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        var segment = dot < 0 ? path : path[(dot + 1)..];
+        return segment.Trim('[', ']', '\'', '$');
+    }
+
+    private static string JsonKind(string dotnetType) => dotnetType switch
+    {
+        _ when dotnetType.Contains("Int32", StringComparison.Ordinal) || dotnetType.Contains("Int64", StringComparison.Ordinal) => "an integer (within 32 bits)",
+        _ when dotnetType.Contains("Double", StringComparison.Ordinal) => "a number",
+        _ when dotnetType.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+        _ when dotnetType.Contains("List", StringComparison.Ordinal) || dotnetType.EndsWith("[]", StringComparison.Ordinal) => "an array",
+        _ when dotnetType == "System.String" => "a string",
+        _ => "an object",
+    };
+
+    [GeneratedRegex(@"could not be converted to (\S+)\.?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ConvertedTo();
 
     private static ProblemHttpResult TooLarge(long maxBytes) => ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
         $"The body must be at most {maxBytes} bytes.");

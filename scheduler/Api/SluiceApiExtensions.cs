@@ -25,6 +25,7 @@ internal static class SluiceApiExtensions
         services.TryAddSingleton<IApiLeadership, SoleApiLeader>();
         services.TryAddSingleton<SchedulerEvents>();
         services.TryAddSingleton<OperationTracker>();
+        services.TryAddSingleton<ApiToken>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Answers produced by routing or status-code pages (no endpoint, wrong method, content type) get a detail too.
@@ -48,13 +49,13 @@ internal static class SluiceApiExtensions
 
     /// <summary>
     /// Adds the API's middleware, early in the pipeline: exceptions to problem+json (never a stack trace), problem
-    /// bodies for bare 4xx (unknown route, wrong method), and the standby's 307 to the leader for <c>/api</c>.
+    /// bodies for bare 4xx (unknown route, wrong method), the standby's 307 to the leader and the token check (401) for <c>/api</c>.
     /// </summary>
     public static IApplicationBuilder UseSluiceApi(this IApplicationBuilder app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<StandbyRedirectMiddleware>();
+        app.UseMiddleware<ApiGateMiddleware>();
         return app;
     }
 }

@@ -58,6 +58,32 @@ public sealed class ApiFuzzTests
         Assert.Contains(415, statuses.Keys);
     }
 
+    [Fact]
+    public async Task Fuzz_WithToken_EveryAnonymousMutation401_StoreUnchanged()
+    {
+        await using var host = await ApiHost.StartAsync(apiToken: "fuzz-token");
+        var random = new Random(7);
+        var before = await host.SnapshotAsync();
+
+        for (var i = 0; i < 500; i++)
+        {
+            using var request = Generate(random);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var response = await host.Client.SendAsync(request, timeout.Token);
+            await response.Content.ReadAsByteArrayAsync(timeout.Token);
+
+            var mutating = request.Method != HttpMethod.Get && request.Method != HttpMethod.Options;
+            Assert.True((int)response.StatusCode < 500, $"#{i} {request.Method} {request.RequestUri} answered {(int)response.StatusCode}");
+            if (mutating)
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+        }
+
+        Assert.Equal(before, await host.SnapshotAsync());
+        Assert.Equal(0, host.Sink.Count);
+    }
+
     private static readonly string[] Names = ["orders", "simple", "ghost", "new-one", "a", "x.y_z-9"];
 
     private static HttpRequestMessage Generate(Random random)

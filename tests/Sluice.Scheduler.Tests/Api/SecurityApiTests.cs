@@ -43,6 +43,18 @@ public sealed class SecurityApiTests
     }
 
     [Fact]
+    public async Task Token_MissingOnMutation_401BeforeRoutingOrContentTypeChecks()
+    {
+        await using var host = await ApiHost.StartAsync(apiToken: Token);
+
+        using var notJson = await host.Client.PutAsync("/api/v1/consumers/orders", ApiHost.Json("x", "text/plain"));
+        using var noRoute = await host.Client.PostAsync("/api/v1/secret-admin", ApiHost.Json("{}"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noRoute.StatusCode);
+    }
+
+    [Fact]
     public async Task Standby_Redirects307ToTheLeader_ButServesHealth()
     {
         var leadership = new Standby(new Uri("http://leader.example:8080/"));
