@@ -10,7 +10,7 @@ namespace Sluice.Scheduler.Tests.Api;
 /// JSON, random bytes, wrong content types, oversized bodies, bad paths. Never a 5xx, never a hang, and the store is
 /// unchanged by every rejected request.
 /// </summary>
-public sealed class ApiFuzzTests
+public sealed class ApiFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Requests = 2000;
 
@@ -26,6 +26,14 @@ public sealed class ApiFuzzTests
 
         for (var i = 0; i < Requests; i++)
         {
+            // Keep targets alive: fuzzed DELETEs remove them now and then.
+            foreach (var (name, spec) in new[] { ("orders", ApiHost.FullSpec), ("simple", ApiHost.SimpleSpec) })
+            {
+                if (await host.Store.GetConsumerAsync(name) is null)
+                {
+                    (await host.PutAsync(name, spec)).Dispose();
+                }
+            }
             using var request = Generate(random);
             var description = $"#{i} {request.Method} {request.RequestUri} ({request.Content?.Headers.ContentType})";
             var before = await host.SnapshotAsync();
@@ -51,11 +59,14 @@ public sealed class ApiFuzzTests
             }
         }
 
+        output.WriteLine($"{Requests} requests in {watch.Elapsed.TotalSeconds:F1} s: " + string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}")));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
         // Both sides of the fence were exercised.
         Assert.Contains(statuses.Keys, s => s is >= 200 and < 300);
         Assert.Contains(400, statuses.Keys);
         Assert.Contains(415, statuses.Keys);
+        Assert.Contains(202, statuses.Keys);
+        Assert.Contains(409, statuses.Keys);
     }
 
     [Fact]

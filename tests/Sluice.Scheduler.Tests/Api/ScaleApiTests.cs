@@ -123,6 +123,25 @@ public sealed class ScaleApiTests
         Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Put_StoreFailsUnexpectedly_500ProblemJson_NoStackTrace()
+    {
+        var store = new ConflictingStore { Broken = true };
+        await using var host = await ApiHost.StartAsync(store: store);
+
+        using var response = await host.PutAsync("orders", ApiHost.SimpleSpec);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("disk on fire", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+
+        // The scheduler keeps serving.
+        using var health = await host.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     /// <summary>A memory store whose consumer writes can be made to conflict (another writer) or be fenced.</summary>
     private sealed class ConflictingStore : IStateStore
     {
@@ -132,8 +151,14 @@ public sealed class ScaleApiTests
 
         public bool Fenced { get; set; }
 
+        public bool Broken { get; set; }
+
         public Task<Versioned<ConsumerRecord>> PutConsumerAsync(ConsumerRecord consumer, long expectedVersion, CancellationToken cancellationToken = default)
         {
+            if (Broken)
+            {
+                throw new IOException("disk on fire");
+            }
             if (Fenced)
             {
                 throw new StateFencedException("consumers/" + consumer.Name, "not the leader");
