@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sluice.Scheduler.State;
 
@@ -5,11 +6,11 @@ namespace Sluice.Scheduler.Api;
 
 /// <summary>What the endpoints use, bound from DI with <c>[AsParameters]</c>.</summary>
 internal sealed record ApiServices(
-    IStateStore Store,
-    OperationTracker Operations,
-    SchedulerEvents Events,
-    IConsumerChangeSink Sink,
-    IOptions<SluiceApiOptions> Options)
+    [FromServices] IStateStore Store,
+    [FromServices] OperationTracker Operations,
+    [FromServices] SchedulerEvents Events,
+    [FromServices] IConsumerChangeSink Sink,
+    [FromServices] IOptions<SluiceApiOptions> Options)
 {
     /// <summary>Attempts of a read-modify-write against concurrent writers (the engine updates tasks) before 409.</summary>
     public const int WriteAttempts = 3;

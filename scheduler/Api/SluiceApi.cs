@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,10 @@ namespace Sluice.Scheduler.Api;
 /// </summary>
 internal static class SluiceApi
 {
+    /// <exception cref="InvalidOperationException">A service the API needs is not registered.</exception>
     public static IEndpointRouteBuilder MapSluiceApi(this IEndpointRouteBuilder endpoints)
     {
+        RequireServices(endpoints.ServiceProvider);
         endpoints.MapGet("/health", Health).WithName("GetHealth").WithTags("Health");
 
         var api = endpoints.MapGroup("/api/v1").AddEndpointFilter<BearerTokenFilter>();
@@ -47,9 +50,23 @@ internal static class SluiceApi
         return endpoints;
     }
 
-    internal static Ok<HealthResponse> Health(IApiLeadership leadership) => TypedResults.Ok(new HealthResponse("healthy", leadership.IsLeader));
+    private static void RequireServices(IServiceProvider services)
+    {
+        var isService = services.GetRequiredService<IServiceProviderIsService>();
+        var missing = new[] { typeof(IStateStore), typeof(IConsumerChangeSink), typeof(OperationTracker), typeof(ApiToken) }
+            .Where(t => !isService.IsService(t))
+            .Select(t => t.Name)
+            .ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"MapSluiceApi needs {string.Join(", ", missing)} registered (AddSluiceApi registers the API's own services; the host registers IStateStore and IConsumerChangeSink).");
+        }
+    }
 
-    internal static async Task<Ok<ConsumerSummary[]>> ListConsumers(IStateStore store, CancellationToken cancellationToken)
+    internal static Ok<HealthResponse> Health([FromServices] IApiLeadership leadership) => TypedResults.Ok(new HealthResponse("healthy", leadership.IsLeader));
+
+    internal static async Task<Ok<ConsumerSummary[]>> ListConsumers([FromServices] IStateStore store, CancellationToken cancellationToken)
     {
         var names = await store.ListConsumersAsync(cancellationToken);
         var summaries = new List<ConsumerSummary>(names.Count);
@@ -64,7 +81,7 @@ internal static class SluiceApi
         return TypedResults.Ok(summaries.ToArray());
     }
 
-    internal static async Task<Results<Ok<ConsumerResponse>, ValidationProblem, ProblemHttpResult>> GetConsumer(string name, IStateStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<ConsumerResponse>, ValidationProblem, ProblemHttpResult>> GetConsumer(string name, [FromServices] IStateStore store, CancellationToken cancellationToken)
     {
         if (!ApiValidation.IsConsumerName(name))
         {
@@ -217,13 +234,13 @@ internal static class SluiceApi
         return TypedResults.Accepted(response.Href, response);
     }
 
-    internal static Results<Ok<OperationResponse>, ProblemHttpResult> GetOperation(string id, OperationTracker operations) =>
+    internal static Results<Ok<OperationResponse>, ProblemHttpResult> GetOperation(string id, [FromServices] OperationTracker operations) =>
         operations.Find(id) is { } operation
             ? TypedResults.Ok(OperationResponse.From(operation))
             : ApiProblems.Create(StatusCodes.Status404NotFound, "Operation not found", $"No operation '{ApiJson.Truncate(id, 64)}' (operations are kept in memory until the scheduler restarts).");
 
     internal static async Task<Results<Ok<ConsumerStatusResponse>, ValidationProblem, ProblemHttpResult>> Status(
-        string name, IStateStore store, OperationTracker operations, HttpContext context, CancellationToken cancellationToken)
+        string name, [FromServices] IStateStore store, [FromServices] OperationTracker operations, HttpContext context, CancellationToken cancellationToken)
     {
         if (!ApiValidation.IsConsumerName(name))
         {
@@ -262,7 +279,7 @@ internal static class SluiceApi
             [.. operations.ForConsumer(name).Select(OperationResponse.From)]));
     }
 
-    internal static ServerSentEventsResult<SchedulerEvent> Events(SchedulerEvents hub, IOptions<SluiceApiOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    internal static ServerSentEventsResult<SchedulerEvent> Events([FromServices] SchedulerEvents hub, [FromServices] IOptions<SluiceApiOptions> options, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         // Subscribe now, not when the stream is first read, so nothing published after this request is missed.
         var subscription = hub.Subscribe();

@@ -111,6 +111,20 @@ public sealed class ScaleApiTests
     }
 
     [Fact]
+    public async Task Scale_ConcurrentWriterOnce_RetriedOnTheFreshRecord_202()
+    {
+        var store = new ConflictingStore();
+        await using var host = await ApiHost.StartAsync(store: store);
+        (await host.PutAsync("orders", ApiHost.SimpleSpec)).Dispose();
+        store.ConflictsToInject = 1;
+
+        using var response = await host.ScaleAsync("orders", 4);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(4, (await host.Store.GetConsumerAsync("orders"))!.Value.Spec.DesiredInstances);
+    }
+
+    [Fact]
     public async Task Put_StoreFenced_503ProblemJson()
     {
         var store = new ConflictingStore { Fenced = true };
@@ -153,6 +167,9 @@ public sealed class ScaleApiTests
 
         public bool Broken { get; set; }
 
+        /// <summary>How many of the next consumer writes conflict (a concurrent writer got there first).</summary>
+        public int ConflictsToInject { get; set; }
+
         public Task<Versioned<ConsumerRecord>> PutConsumerAsync(ConsumerRecord consumer, long expectedVersion, CancellationToken cancellationToken = default)
         {
             if (Broken)
@@ -163,7 +180,7 @@ public sealed class ScaleApiTests
             {
                 throw new StateFencedException("consumers/" + consumer.Name, "not the leader");
             }
-            if (FailPuts)
+            if (FailPuts || ConflictsToInject-- > 0)
             {
                 throw new StateConflictException("consumers/" + consumer.Name, expectedVersion, "written by someone else");
             }
