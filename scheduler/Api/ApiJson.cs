@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -47,6 +48,11 @@ internal static partial class ApiJson
         if (body.Length == 0)
         {
             return (null, ApiProblems.Create(StatusCodes.Status400BadRequest, "Missing body", "A JSON body is required."));
+        }
+        if (!Utf8.IsValid(body))
+        {
+            // Checked up front: strings kept as JsonElement (handler settings) are only decoded later.
+            return (null, ApiProblems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", "The body is not valid UTF-8."));
         }
         try
         {

@@ -35,12 +35,18 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public SchedulerEvents Events => _app.Services.GetRequiredService<SchedulerEvents>();
 
+    /// <summary>Errors the host logged (what a 500 was about).</summary>
+    public ErrorLog Errors => _app.Services.GetRequiredService<ErrorLog>();
+
     public ExecutorRegistry Registry => _app.Services.GetRequiredService<ExecutorRegistry>();
 
     public static async Task<ApiHost> StartAsync(string? apiToken = null, IApiLeadership? leadership = null, IStateStore? store = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var errors = new ErrorLog();
+        builder.Logging.AddProvider(errors);
+        builder.Services.AddSingleton(errors);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(store ?? new MemoryStateStore());
         builder.Services.AddSingleton<RecordingChangeSink>();
@@ -150,5 +156,31 @@ internal sealed class RecordingChangeSink : IConsumerChangeSink
     public void ScaleRequested(string name, int instances, string operationId)
     {
         lock (_gate) _scales.Add((name, instances, operationId));
+    }
+}
+
+/// <summary>Keeps the errors a host logs.</summary>
+internal sealed class ErrorLog : ILoggerProvider, ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _entries = new();
+
+    public IReadOnlyList<string> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            _entries.Enqueue(formatter(state, exception) + " " + exception);
+        }
+    }
+
+    public void Dispose()
+    {
     }
 }

@@ -174,6 +174,22 @@ public sealed class ConsumersApiTests
     }
 
     [Fact]
+    public async Task Put_InvalidUtf8InAHandlerSetting_400()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes("""{"topics": ["a"], "handler": {"type": "X", "settings": {"k": "?"}}}""");
+        body[Array.IndexOf(body, (byte)'?')] = 0xFF;
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await host.Client.PutAsync("/api/v1/consumers/c", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", (await ApiHost.ReadJsonAsync(response)).GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        Assert.Empty(await host.Store.ListConsumersAsync());
+    }
+
+    [Fact]
     public async Task Put_DeepNesting_400()
     {
         await using var host = await ApiHost.StartAsync();
