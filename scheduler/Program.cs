@@ -1,3 +1,4 @@
-// The Sluice scheduler: built in the scheduler/executor issue.
-Console.Error.WriteLine("sluice-scheduler: not built yet (see the scheduler/executor issue).");
-return 64;
+using Sluice.Scheduler.Hosting;
+
+// The Sluice scheduler (DESIGN.md §1–5). Settings: flags, SLUICE_* variables, Marathon's PORT0/PORT1/HOST.
+return await SchedulerHost.RunAsync(args, Console.Error);

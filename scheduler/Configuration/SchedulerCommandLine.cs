@@ -41,6 +41,10 @@ public static class SchedulerCommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new SchedulerConfigurationException($"unexpected argument '{arg}': settings are given as --name value");
+            }
             var name = arg.Split('=', 2)[0];
             if (name == "--insecure")
             {
@@ -52,11 +56,17 @@ public static class SchedulerCommandLine
                 throw new SchedulerConfigurationException(
                     $"unknown flag '{name}'. Known flags: {string.Join(", ", SwitchMappings.Keys.Append("--insecure").Order())}");
             }
-            if (!arg.Contains('=') && (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            if (arg.Contains('='))
+            {
+                result.Add(arg);
+                continue;
+            }
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 throw new SchedulerConfigurationException($"{name} needs a value");
             }
             result.Add(arg);
+            result.Add(args[++i]);
         }
         return [.. result];
     }
@@ -84,15 +94,19 @@ public static class SchedulerCommandLine
     /// <summary>Defaults from Marathon's task environment; explicit settings win.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> MarathonDefaults(IReadOnlyDictionary<string, string?> environment)
     {
+        environment.TryGetValue("HOST", out var host);
+        // Marathon's HOST is usually the agent's host name: listen on every interface then. When it
+        // is an address, listen on that address only.
+        var bind = !string.IsNullOrEmpty(host) && System.Net.IPAddress.TryParse(host, out _) ? host : "0.0.0.0";
         if (environment.TryGetValue("PORT0", out var port0) && !string.IsNullOrEmpty(port0))
         {
-            yield return new(Prefix + nameof(SchedulerOptions.Listen), $"http://0.0.0.0:{port0}");
+            yield return new(Prefix + nameof(SchedulerOptions.Listen), $"http://{bind}:{port0}");
         }
         if (environment.TryGetValue("PORT1", out var port1) && !string.IsNullOrEmpty(port1))
         {
-            yield return new(Prefix + nameof(SchedulerOptions.ControlPlaneListen), $"http://0.0.0.0:{port1}");
+            yield return new(Prefix + nameof(SchedulerOptions.ControlPlaneListen), $"http://{bind}:{port1}");
         }
-        if (environment.TryGetValue("HOST", out var host) && !string.IsNullOrEmpty(host))
+        if (!string.IsNullOrEmpty(host))
         {
             yield return new(Prefix + nameof(SchedulerOptions.Advertise), host);
         }

@@ -100,6 +100,14 @@ public sealed class SchedulerOptionsTests
     }
 
     [Fact]
+    public void Normalize_ValuesFollowTheirFlags_AndAStrayValueIsRejected()
+    {
+        Assert.Equal(["--kafka", "b:9092", "--master=http://m:5050"], SchedulerCommandLine.Normalize(["--kafka", "b:9092", "--master=http://m:5050"]));
+        var error = Assert.Throws<SchedulerConfigurationException>(() => SchedulerCommandLine.Normalize(["b:9092"]));
+        Assert.Contains("unexpected argument 'b:9092'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Normalize_BareInsecure_BecomesTrue()
     {
         var args = SchedulerCommandLine.Normalize(["--insecure", "--master=http://m:5050"]);
