@@ -32,7 +32,9 @@ internal static class SchedulerHost
         var rest = new Uri(options.Listen ?? SchedulerOptions.DefaultListen);
         var controlPlane = new Uri(options.ControlPlaneListen ?? SchedulerOptions.DefaultControlPlaneListen);
         var advertise = options.Advertise ?? rest.Host;
-        var self = new LeaderInfo(Guid.NewGuid().ToString("N"), $"http://{advertise}:{rest.Port}/", $"{advertise}:{controlPlane.Port}");
+        // Under Marathon the task id names this instance in logs, the election node and the executors' Welcome.
+        var instance = Environment.GetEnvironmentVariable("MESOS_TASK_ID") is { Length: > 0 } taskId ? taskId : Guid.NewGuid().ToString("N");
+        var self = new LeaderInfo(instance, $"http://{advertise}:{rest.Port}/", $"{advertise}:{controlPlane.Port}");
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddSimpleConsole(o =>
@@ -78,8 +80,8 @@ internal static class SchedulerHost
             app.UseSluiceApi();
             app.MapSluiceApi();
             app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
-            app.Logger.LogInformation("sluice-scheduler {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
-                options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);
+            app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
+                self.CandidateId, options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);
             await app.RunAsync();
         }
         return 0;

@@ -69,7 +69,8 @@ public sealed class SchedulerHostTests : IDisposable
     public async Task Started_with_a_Marathon_environment_it_is_healthy_on_PORT0_and_serves_the_api()
     {
         var (port0, port1) = (FreePort(), FreePort());
-        using var process = Start([], ("PORT0", $"{port0}"), ("PORT1", $"{port1}"), ("HOST", "127.0.0.1"), ("MESOS_TASK_ID", "sluice.scheduler.1"),
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Start(output, [], ("PORT0", $"{port0}"), ("PORT1", $"{port1}"), ("HOST", "127.0.0.1"), ("MESOS_TASK_ID", "sluice.scheduler.1"),
             ("SLUICE_MASTER", "http://127.0.0.1:5050"), ("SLUICE_STATE", $"file:{_state}"), ("SLUICE_KAFKA", "127.0.0.1:9092"));
         try
         {
@@ -90,6 +91,7 @@ public sealed class SchedulerHostTests : IDisposable
             Assert.Contains("\"leader\":true", health, StringComparison.Ordinal);
             var consumers = await http.GetAsync("api/v1/consumers");
             Assert.Equal(HttpStatusCode.OK, consumers.StatusCode);
+            Assert.Contains(output, line => line.Contains("sluice-scheduler sluice.scheduler.1 of framework sluice", StringComparison.Ordinal));
         }
         finally
         {
@@ -101,7 +103,7 @@ public sealed class SchedulerHostTests : IDisposable
     [Fact]
     public async Task An_unknown_flag_stops_startup_with_one_line_naming_it()
     {
-        using var process = Start(["--mastr", "http://m:5050"]);
+        using var process = Start(new System.Collections.Concurrent.ConcurrentQueue<string>(), ["--mastr", "http://m:5050"]);
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 
@@ -110,7 +112,7 @@ public sealed class SchedulerHostTests : IDisposable
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    private static Process Start(string[] args, params (string Name, string Value)[] env)
+    private static Process Start(System.Collections.Concurrent.ConcurrentQueue<string> output, string[] args, params (string Name, string Value)[] env)
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = RepositoryRoot.Combine("scheduler", "bin", configuration, "net10.0", "sluice-scheduler.dll");
@@ -120,7 +122,7 @@ public sealed class SchedulerHostTests : IDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("SLUICE_", StringComparison.Ordinal) || k.StartsWith("PORT", StringComparison.Ordinal)).ToList())
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("SLUICE_", StringComparison.Ordinal) || k.StartsWith("PORT", StringComparison.Ordinal) || k == "MESOS_TASK_ID").ToList())
         {
             start.Environment.Remove(name);
         }
@@ -129,7 +131,13 @@ public sealed class SchedulerHostTests : IDisposable
             start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("the scheduler did not start");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }
