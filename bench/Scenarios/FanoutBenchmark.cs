@@ -31,7 +31,8 @@ internal sealed class FanoutBenchmark : IBenchmark
         using var kafka = EmbeddedKafka.Start(brokers: 1);
         var topic = $"bench-fanout-{Guid.NewGuid():N}";
         kafka.CreateTopic(topic, Partitions);
-        Produce(kafka.BootstrapServers, topic, records);
+        var keys = new Random(42);
+        BenchProducer.Fill(kafka.BootstrapServers, topic, records, Partitions, valueBytes: 100, _ => BitConverter.GetBytes(keys.Next(Keys)));
         context.Progress($"produced {records:N0} records over {Keys:N0} keys to {topic}");
 
         var taskDelay = await MeasureTaskDelayAsync(cancellationToken);
@@ -201,39 +202,4 @@ internal sealed class FanoutBenchmark : IBenchmark
         return clock.Elapsed.TotalMilliseconds / samples;
     }
 
-    private static void Produce(string bootstrap, string topic, int records)
-    {
-        var config = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 10, BatchSize = 1_000_000, QueueBufferingMaxMessages = 1_000_000, Acks = Acks.Leader };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-        var value = new byte[100];
-        var random = new Random(42);
-        var failed = 0;
-        for (var i = 0; i < records; i++)
-        {
-            var key = BitConverter.GetBytes(random.Next(Keys));
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(new TopicPartition(topic, i % Partitions), new Message<byte[], byte[]> { Key = key, Value = value }, r =>
-                    {
-                        if (r.Error.IsError)
-                        {
-                            Interlocked.Increment(ref failed);
-                        }
-                    });
-                    break;
-                }
-                catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(10));
-                }
-            }
-        }
-        producer.Flush(TimeSpan.FromMinutes(2));
-        if (failed > 0)
-        {
-            throw new InvalidOperationException($"{failed} records failed to produce");
-        }
-    }
 }

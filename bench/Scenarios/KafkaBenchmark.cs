@@ -26,7 +26,7 @@ internal sealed class KafkaBenchmark : IBenchmark
         kafka.CreateTopic(topic, Partitions);
         context.Progress($"embedded Kafka at {kafka.BootstrapServers}, topic {topic}, {records:N0} records");
 
-        var produce = Produce(kafka.BootstrapServers, topic, records, context);
+        var produce = BenchProducer.Fill(kafka.BootstrapServers, topic, records, Partitions, ValueBytes, _ => null);
         context.Progress($"produced {records:N0} in {produce.TotalSeconds:0.00} s");
         var consume = await Task.Run(() => Consume(kafka.BootstrapServers, topic, records, context, cancellationToken), cancellationToken);
         context.Progress($"consumed {records:N0} in {consume.TotalSeconds:0.00} s");
@@ -55,53 +55,6 @@ internal sealed class KafkaBenchmark : IBenchmark
                 $"librdkafka mock cluster; consumer fetch.wait.max.ms={EmbeddedKafka.RecommendedFetchWaitMaxMs}. " +
                 "Compare ratios on the same mock, never absolute rates against a real broker.",
             ]);
-    }
-
-    private static TimeSpan Produce(string bootstrap, string topic, int records, BenchmarkContext context)
-    {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            LingerMs = 10,
-            BatchSize = 1_000_000,
-            QueueBufferingMaxMessages = 1_000_000,
-            QueueBufferingMaxKbytes = 1_048_576,
-            Acks = Acks.Leader,
-        };
-        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
-        var value = new byte[ValueBytes];
-        var failed = 0L;
-        Action<DeliveryReport<Null, byte[]>> onDelivery = report =>
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.Increment(ref failed);
-            }
-        };
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < records; i++)
-        {
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(new TopicPartition(topic, i % Partitions), new Message<Null, byte[]> { Value = value }, onDelivery);
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(10));
-                }
-            }
-        }
-        producer.Flush(TimeSpan.FromMinutes(5));
-        clock.Stop();
-        if (failed > 0)
-        {
-            throw new InvalidOperationException($"{failed} records failed to produce.");
-        }
-        context.Progress("producer flushed");
-        return clock.Elapsed;
     }
 
     private static TimeSpan Consume(string bootstrap, string topic, int records, BenchmarkContext context, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal sealed class ThroughputBenchmark : IBenchmark
         var topic = $"bench-throughput-{Guid.NewGuid():N}";
         kafka.CreateTopic(topic, Partitions);
         context.Progress($"embedded Kafka at {kafka.BootstrapServers}; producing {records:N0} × {ValueBytes} B to {topic}");
-        var produced = Produce(kafka.BootstrapServers, topic, records);
+        var produced = BenchProducer.Fill(kafka.BootstrapServers, topic, records, Partitions, ValueBytes, i => BitConverter.GetBytes(i));
         // The mock cluster trims old data from a partition's log, so a large topic may no longer start at
         // offset 0: both consumers start at the low watermarks and consume exactly what is retained.
         var starts = LowWatermarks(kafka.BootstrapServers, topic, out var retained);
@@ -202,52 +202,6 @@ internal sealed class ThroughputBenchmark : IBenchmark
             retained += w.High.Value - w.Low.Value;
         }
         return starts;
-    }
-
-    private static TimeSpan Produce(string bootstrap, string topic, int records)
-    {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            LingerMs = 10,
-            BatchSize = 1_000_000,
-            QueueBufferingMaxMessages = 1_000_000,
-            QueueBufferingMaxKbytes = 1_048_576,
-            Acks = Acks.Leader,
-        };
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(config).Build();
-        var value = new byte[ValueBytes];
-        var failed = 0L;
-        Action<DeliveryReport<byte[]?, byte[]>> onDelivery = report =>
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.Increment(ref failed);
-            }
-        };
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < records; i++)
-        {
-            var key = BitConverter.GetBytes(i);
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(new TopicPartition(topic, i % Partitions), new Message<byte[]?, byte[]> { Key = key, Value = value }, onDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(10));
-                }
-            }
-        }
-        producer.Flush(TimeSpan.FromMinutes(5));
-        if (failed > 0)
-        {
-            throw new InvalidOperationException($"{failed} records failed to produce.");
-        }
-        return clock.Elapsed;
     }
 
     /// <summary>Warnings and errors of the consumer core to stderr, so a run that goes wrong says why.</summary>
