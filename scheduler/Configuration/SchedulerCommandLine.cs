@@ -24,6 +24,8 @@ public static class SchedulerCommandLine
         ["--advertise"] = Prefix + nameof(SchedulerOptions.Advertise),
         ["--api-token"] = Prefix + nameof(SchedulerOptions.ApiToken),
         ["--failover-timeout"] = Prefix + nameof(SchedulerOptions.FailoverTimeout),
+        ["--executor"] = Prefix + nameof(SchedulerOptions.Executor),
+        ["--executor-kafka-config"] = Prefix + nameof(SchedulerOptions.ExecutorKafkaConfig),
     };
 
     /// <summary>The flag that sets <paramref name="property"/>, for error messages.</summary>

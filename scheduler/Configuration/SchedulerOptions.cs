@@ -56,6 +56,19 @@ public sealed class SchedulerOptions
     /// <summary><c>--insecure</c>: allow listening beyond loopback without an API token.</summary>
     public bool Insecure { get; set; }
 
+    /// <summary>
+    /// <c>--executor</c>: how agents start Sluice's executor: the URL of a package that unpacks to
+    /// <c>sluice-executor/</c>, or a path to <c>sluice-executor.dll</c> present on every agent. Default: the
+    /// executor installed beside the scheduler (<c>executor/</c>) or built in the same source tree.
+    /// </summary>
+    public string? Executor { get; set; }
+
+    /// <summary>
+    /// <c>--executor-kafka-config</c>: librdkafka consumer settings for every executor, <c>key=value,key=value</c>
+    /// (e.g. <c>fetch.wait.max.ms=10</c>).
+    /// </summary>
+    public string? ExecutorKafkaConfig { get; set; }
+
     /// <summary><c>--failover-timeout</c>: how long Mesos keeps our tasks while no scheduler is subscribed.</summary>
     /// <value>Default 7 days.</value>
     public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;

@@ -30,6 +30,35 @@ internal sealed class StateStoreOwnershipLedger(IStateStore store, string consum
         }
     }
 
+    /// <summary>Every partition's entry, as stored (read again after a conflict).</summary>
+    public async Task<IReadOnlyList<OwnershipEntry>> ListAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var entries = await LoadAsync(cancellationToken);
+            return entries.Values.Select(ToEntry).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets what was read, so the next call reads the store (after another scheduler may have written).</summary>
+    public void Invalidate()
+    {
+        _gate.Wait();
+        try
+        {
+            _entries = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public Task MarkReleasingAsync(PartitionKey partition, long epoch, CancellationToken cancellationToken) =>
         WriteAsync(partition, cancellationToken, current =>
         {

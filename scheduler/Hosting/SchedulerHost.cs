@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Sluice.Scheduler.Api;
 using Sluice.Scheduler.Configuration;
+using Prometheus;
 using Sluice.Scheduler.ControlPlane;
+using Sluice.Scheduler.Engine;
+using Sluice.Scheduler.Handover;
 using Sluice.Scheduler.Leadership;
 using Sluice.Scheduler.State;
 
@@ -71,6 +74,12 @@ internal static class SchedulerHost
             builder.Services.AddSingleton<IApiLeadership>(leadership);
             builder.Services.AddSingleton<ExecutorRegistry>();
             builder.Services.AddSingleton(Options.Create(new ControlPlaneOptions { SchedulerId = self.CandidateId }));
+            builder.Services.AddSingleton(state.Leadership);
+            builder.Services.AddSingleton(Options.Create(new EngineOptions()));
+            builder.Services.AddSingleton(new HandoverOptions());
+            builder.Services.AddSingleton(new EngineEndpoints(self.GrpcAddress!));
+            builder.Services.AddSingleton<SchedulerMetrics>();
+            builder.Services.AddHostedService<SchedulerEngine>();
             builder.Services.AddSingleton<ConsumerChangeQueue>();
             builder.Services.AddSingleton<IConsumerChangeSink>(sp => sp.GetRequiredService<ConsumerChangeQueue>());
             builder.Services.AddGrpc();
@@ -79,6 +88,7 @@ internal static class SchedulerHost
             await using var app = builder.Build();
             app.UseSluiceApi();
             app.MapSluiceApi();
+            app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
             app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
             app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
                 self.CandidateId, options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);

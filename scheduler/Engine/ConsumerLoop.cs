@@ -1,0 +1,399 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Scheduler.Api;
+using Sluice.Scheduler.ControlPlane;
+using Sluice.Scheduler.Handover;
+using Sluice.Scheduler.Planning;
+using Sluice.Scheduler.State;
+using Sluice.Scheduler.State.Model;
+
+namespace Sluice.Scheduler.Engine;
+
+/// <summary>
+/// Brings one consumer to its desired state, again and again (every <see cref="EngineOptions.ConvergeInterval"/>
+/// and on every change): tasks wanted are asked for from offers, surplus and unresponsive tasks are drained,
+/// the planner's moves are carried out by handover (DESIGN.md §5), drained tasks that hold nothing are killed,
+/// and a scale operation succeeds once all of that is done.
+/// </summary>
+internal sealed partial class ConsumerLoop : IAsyncDisposable
+{
+    private readonly string _name;
+    private readonly IStateStore _store;
+    private readonly TaskBook _book;
+    private readonly ExecutorRegistry _registry;
+    private readonly IPartitionSource _partitions;
+    private readonly ITaskKiller _killer;
+    private readonly OperationTracker _operations;
+    private readonly SchedulerEvents _events;
+    private readonly SchedulerMetrics _metrics;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly StateStoreOwnershipLedger _ledger;
+    private readonly KafkaStartOffsets _offsets;
+    private readonly HandoverCoordinator _coordinator;
+    private readonly SemaphoreSlim _nudge = new(0, 1);
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _pendingOperations = new(StringComparer.Ordinal);
+    private Versioned<ConsumerRecord>? _record;
+    private int _failures;
+    private long _launchNotBefore;
+    private bool _deleted;
+
+    public ConsumerLoop(
+        string name, string groupId, IStateStore store, TaskBook book, ExecutorRegistry registry, IPartitionSource partitions, ITaskKiller killer,
+        IOwnerTerminator terminator, string kafkaBootstrap, HandoverOptions handover, OperationTracker operations, SchedulerEvents events,
+        SchedulerMetrics metrics, EngineOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        _name = name;
+        _store = store;
+        _book = book;
+        _registry = registry;
+        _partitions = partitions;
+        _killer = killer;
+        _operations = operations;
+        _events = events;
+        _metrics = metrics;
+        _options = options;
+        _time = time;
+        _logger = loggers.CreateLogger<ConsumerLoop>();
+        _ledger = new StateStoreOwnershipLedger(store, name);
+        _offsets = new KafkaStartOffsets(kafkaBootstrap, groupId);
+        _coordinator = new HandoverCoordinator(registry, _ledger, terminator, _offsets, handover, time, loggers.CreateLogger<HandoverCoordinator>());
+    }
+
+    public string Name => _name;
+
+    /// <summary>Asks for a converge round now.</summary>
+    public void Nudge()
+    {
+        try
+        {
+            _nudge.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A round is already due.
+        }
+    }
+
+    public void TrackOperation(string operationId)
+    {
+        lock (_gate) _pendingOperations.Add(operationId);
+        _operations.MarkRunning(operationId);
+        Nudge();
+    }
+
+    /// <summary>A task of this consumer failed: the next launch waits, doubling per failure.</summary>
+    public void RecordFailure()
+    {
+        lock (_gate)
+        {
+            _failures++;
+            var wait = TimeSpan.FromTicks(Math.Min(_options.MaxRelaunchBackoff.Ticks, _options.RelaunchBackoff.Ticks << Math.Min(_failures - 1, 16)));
+            _launchNotBefore = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+            LogRelaunchBackoff(_name, _failures, wait.TotalSeconds);
+        }
+    }
+
+    /// <summary>How many tasks of which version this consumer wants launched now (0 while backing off or unknown).</summary>
+    public LaunchDemand? Demand()
+    {
+        Versioned<ConsumerRecord>? record;
+        lock (_gate)
+        {
+            if (_deleted || _record is null || _time.GetTimestamp() < _launchNotBefore)
+            {
+                return null;
+            }
+            record = _record;
+        }
+        var spec = record.Value.Spec;
+        var version = spec.Versions.FirstOrDefault(v => v.Id == spec.ActiveVersion);
+        if (version is null)
+        {
+            return null;
+        }
+        var active = _book.Of(_name).Count(t => t.VersionId == version.Id && !t.Draining && TaskStates.IsActive(t.State));
+        var wanted = spec.DesiredInstances - active;
+        return wanted > 0 ? new LaunchDemand(spec, version, record.Version, wanted) : null;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await ConvergeAsync(cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OwnershipConflictException ex)
+            {
+                _ledger.Invalidate();
+                LogRoundFailed(_name, ex.Message);
+            }
+            catch (Exception ex) when (ex is StateStoreException or Confluent.Kafka.KafkaException or TimeoutException or InvalidOperationException)
+            {
+                LogRoundFailed(_name, ex.Message);
+            }
+            await ((Task)_nudge.WaitAsync(_options.ConvergeInterval, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>One round; false when the consumer is gone and nothing of it runs any more.</summary>
+    private async Task<bool> ConvergeAsync(CancellationToken cancellationToken)
+    {
+        var record = await _store.GetConsumerAsync(_name, cancellationToken);
+        lock (_gate)
+        {
+            _record = record;
+            _deleted = record is null;
+        }
+        if (record is null)
+        {
+            return await WindDownAsync(cancellationToken);
+        }
+        var spec = record.Value.Spec;
+        var tasks = _book.Of(_name);
+        var ownership = await _ledger.ListAsync(cancellationToken);
+        var owned = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
+            .GroupBy(e => e.Owner!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+        ForgetFinished(tasks, owned);
+        DrainUnwanted(spec, tasks, owned);
+
+        var partitions = await _partitions.GetPartitionsAsync(spec.Topics, cancellationToken);
+        var current = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
+            .ToDictionary(e => e.Partition, e => e.Owner!);
+        var candidates = tasks
+            .Where(t => !t.Draining && t.State == MesosTaskState.Running && (_registry.IsConnected(t.TaskId) || owned.ContainsKey(t.TaskId)))
+            .Select(t => new PlannerTask(t.TaskId))
+            .ToList();
+        var plan = Planner.Assign(partitions, candidates, current);
+        var moves = plan.Moves.Where(m => _registry.IsConnected(m.To) && CanMoveFrom(m.From)).ToList();
+        if (moves.Count > 0)
+        {
+            await MoveAsync(moves, cancellationToken);
+            ownership = await _ledger.ListAsync(cancellationToken);
+            owned = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
+                .GroupBy(e => e.Owner!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        }
+
+        await KillDrainedAsync(tasks, owned, candidates.Count > 0, cancellationToken);
+        _metrics.Observe(_name, tasks, partitions.Count, _registry);
+        CompleteOperations(spec, partitions, ownership);
+        await _book.PersistAsync(_name, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Moving off a task is allowed when it can answer (connected) or is known to be gone.</summary>
+    private bool CanMoveFrom(string? from)
+    {
+        if (from is null || _registry.IsConnected(from))
+        {
+            return true;
+        }
+        var task = _book.Find(from);
+        return task is null || task.IsTerminal || task.Draining;
+    }
+
+    private async Task MoveAsync(IReadOnlyList<PartitionMove> moves, CancellationToken cancellationToken)
+    {
+        LogMoving(_name, moves.Count);
+        await Parallel.ForEachAsync(moves, new ParallelOptions { MaxDegreeOfParallelism = _options.HandoverParallelism, CancellationToken = cancellationToken },
+            async (move, ct) =>
+            {
+                try
+                {
+                    var outcome = await _coordinator.MoveAsync(move.Partition, move.To, ct);
+                    _metrics.Handover(_name, outcome);
+                    _events.Publish("partition.moved", _name, $"{move.Partition} {outcome.From ?? "(nobody)"} → {outcome.To} at {outcome.StartOffset}",
+                        new Dictionary<string, string>
+                        {
+                            ["topic"] = move.Partition.Topic,
+                            ["partition"] = move.Partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["from"] = outcome.From ?? "",
+                            ["to"] = outcome.To,
+                            ["epoch"] = outcome.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["offset"] = outcome.StartOffset.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["clean"] = outcome.Clean ? "true" : "false",
+                            ["ms"] = outcome.Duration.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
+                        });
+                }
+                catch (Exception ex) when (ex is CommandRejectedException or ExecutorDisconnectedException or TimeoutException
+                    or InvalidOperationException or OwnershipConflictException or StateStoreException)
+                {
+                    if (ex is OwnershipConflictException)
+                    {
+                        _ledger.Invalidate();
+                    }
+                    _metrics.HandoverFailed(_name);
+                    LogMoveFailed(move.Partition.Topic, move.Partition.Partition, move.To, ex.Message);
+                }
+            });
+    }
+
+    private void ForgetFinished(IReadOnlyList<TrackedTask> tasks, Dictionary<string, int> owned)
+    {
+        foreach (var task in tasks.Where(t => t.IsTerminal && !owned.ContainsKey(t.TaskId)))
+        {
+            _book.Remove(task.TaskId);
+        }
+    }
+
+    /// <summary>Marks surplus, unresponsive and out-of-date tasks draining: no new partitions; moved off, then killed.</summary>
+    private void DrainUnwanted(ConsumerSpec spec, IReadOnlyList<TrackedTask> tasks, Dictionary<string, int> owned)
+    {
+        foreach (var task in tasks.Where(t => !t.Draining && !t.IsTerminal))
+        {
+            if (task.VersionId != spec.ActiveVersion)
+            {
+                Drain(task, $"version {task.VersionId} is no longer the active {spec.ActiveVersion}");
+            }
+            else if (task.State == MesosTaskState.Unreachable)
+            {
+                Drain(task, "its agent is unreachable");
+            }
+            else if (task.State == MesosTaskState.Running && !_registry.IsConnected(task.TaskId) && Unresponsive(task) is { } why)
+            {
+                Drain(task, why);
+            }
+        }
+
+        var keep = tasks.Where(t => !t.Draining && TaskStates.IsActive(t.State) && t.VersionId == spec.ActiveVersion)
+            // Keep the running, connected and busy ones; drop the newest and idlest first.
+            .OrderByDescending(t => t.State == MesosTaskState.Running)
+            .ThenByDescending(t => _registry.IsConnected(t.TaskId))
+            .ThenByDescending(t => owned.GetValueOrDefault(t.TaskId))
+            .ThenBy(t => t.TaskId, StringComparer.Ordinal)
+            .ToList();
+        foreach (var surplus in keep.Skip(Math.Max(0, spec.DesiredInstances)))
+        {
+            Drain(surplus, $"scaled in to {spec.DesiredInstances}");
+        }
+    }
+
+    private string? Unresponsive(TrackedTask task)
+    {
+        var session = _registry.FindLastKnown(task.TaskId);
+        if (session is not null)
+        {
+            return session.Silence > _options.SilentTaskGrace ? $"silent on the control plane for {session.Silence.TotalSeconds:0} s" : null;
+        }
+        var running = _time.GetElapsedTime(task.Since);
+        return running > _options.RegistrationGrace ? $"running {running.TotalSeconds:0} s without connecting to the control plane" : null;
+    }
+
+    private void Drain(TrackedTask task, string reason)
+    {
+        _book.Update(task.TaskId, t =>
+        {
+            t.Draining = true;
+            t.DrainReason = reason;
+        });
+        LogDraining(task.TaskId, reason);
+        _events.Publish("task.draining", _name, $"{task.TaskId}: {reason}", new Dictionary<string, string> { ["taskId"] = task.TaskId, ["reason"] = reason });
+    }
+
+    private async Task KillDrainedAsync(IReadOnlyList<TrackedTask> tasks, Dictionary<string, int> owned, bool partitionsHaveSomewhereToGo, CancellationToken cancellationToken)
+    {
+        foreach (var task in tasks.Where(t => t.Draining && !t.KillSent && !t.IsTerminal))
+        {
+            if (owned.ContainsKey(task.TaskId) && partitionsHaveSomewhereToGo && _registry.IsConnected(task.TaskId))
+            {
+                continue; // its partitions move first, by clean handovers
+            }
+            _registry.Find(task.TaskId)?.Stop(task.DrainReason ?? "drained");
+            await _killer.KillAsync(task, task.DrainReason ?? "drained", cancellationToken);
+        }
+    }
+
+    private void CompleteOperations(ConsumerSpec spec, IReadOnlyList<PartitionKey> partitions, IReadOnlyList<OwnershipEntry> ownership)
+    {
+        string[] pending;
+        lock (_gate)
+        {
+            if (_pendingOperations.Count == 0)
+            {
+                return;
+            }
+            pending = [.. _pendingOperations];
+        }
+        var tasks = _book.Of(_name);
+        var serving = tasks.Where(t => !t.Draining && t.VersionId == spec.ActiveVersion && t.State == MesosTaskState.Running && _registry.IsConnected(t.TaskId))
+            .Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
+        var leaving = tasks.Count(t => t.Draining && !t.IsTerminal);
+        var owners = ownership.Where(e => e.Phase == OwnershipPhase.Owned).ToDictionary(e => e.Partition, e => e.Owner);
+        var placed = spec.DesiredInstances == 0 || partitions.All(p => owners.TryGetValue(p, out var o) && o is not null && serving.Contains(o));
+        if (serving.Count != spec.DesiredInstances || leaving > 0 || !placed)
+        {
+            return;
+        }
+        foreach (var id in pending)
+        {
+            _operations.MarkSucceeded(id, $"{serving.Count} task(s) running, {partitions.Count} partition(s) assigned");
+            lock (_gate) _pendingOperations.Remove(id);
+        }
+    }
+
+    /// <summary>The consumer was deleted: kill what runs, and end the loop once everything is terminal.</summary>
+    private async Task<bool> WindDownAsync(CancellationToken cancellationToken)
+    {
+        var tasks = _book.Of(_name);
+        foreach (var task in tasks.Where(t => !t.Draining && !t.IsTerminal))
+        {
+            Drain(task, "the consumer was deleted");
+        }
+        await KillDrainedAsync(_book.Of(_name), [], partitionsHaveSomewhereToGo: false, cancellationToken);
+        if (_book.Of(_name).All(t => t.IsTerminal))
+        {
+            foreach (var task in _book.Of(_name))
+            {
+                _book.Remove(task.TaskId);
+            }
+            LogEnded(_name);
+            return false;
+        }
+        return true;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _offsets.Dispose();
+        _nudge.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "[Engine] {Consumer}: {Count} partition move(s)")]
+    private partial void LogMoving(string consumer, int count);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "[Engine] moving {Topic}[{Partition}] to {To} failed, retried next round: {Reason}")]
+    private partial void LogMoveFailed(string topic, int partition, string to, string reason);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Information, Message = "[Engine] task {TaskId} drains: {Reason}")]
+    private partial void LogDraining(string taskId, string reason);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "[Engine] {Consumer}: a converge round failed, retried: {Reason}")]
+    private partial void LogRoundFailed(string consumer, string reason);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "[Engine] {Consumer}: task failure #{Failures}, next launch in {Seconds:0.#} s")]
+    private partial void LogRelaunchBackoff(string consumer, int failures, double seconds);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "[Engine] {Consumer} deleted: all its tasks ended")]
+    private partial void LogEnded(string consumer);
+}
+
+/// <summary>Launches a consumer wants: <paramref name="Count"/> tasks of <paramref name="Version"/>.</summary>
+internal sealed record LaunchDemand(ConsumerSpec Spec, ConsumerVersion Version, long Revision, int Count);
+
+/// <summary>Kills a task through Mesos (once), recording that the kill was sent.</summary>
+internal interface ITaskKiller
+{
+    Task KillAsync(TrackedTask task, string reason, CancellationToken cancellationToken);
+}
