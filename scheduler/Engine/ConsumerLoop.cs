@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Sluice.Scheduler.Api;
 using Sluice.Scheduler.ControlPlane;
@@ -33,6 +34,7 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
     private readonly HandoverCoordinator _coordinator;
     private readonly SemaphoreSlim _nudge = new(0, 1);
     private readonly Lock _gate = new();
+    private readonly ConditionalWeakTable<ExecutorSession, object> _reconciledSessions = new();
     private readonly HashSet<string> _pendingOperations = new(StringComparer.Ordinal);
     private Versioned<ConsumerRecord>? _record;
     private int _failures;
@@ -168,8 +170,11 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         ForgetFinished(tasks, owned);
         DrainUnwanted(spec, tasks, owned);
 
+        await ReconcileHeldAsync(ownership, cancellationToken);
         var partitions = await _partitions.GetPartitionsAsync(spec.Topics, cancellationToken);
-        var current = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
+        // A partition left releasing (a scheduler died mid-handover) is planned afresh, so it is moved —
+        // possibly back to the same task — and ends owned again.
+        var current = ownership.Where(e => e.Owner is not null && e.Phase == OwnershipPhase.Owned)
             .ToDictionary(e => e.Partition, e => e.Owner!);
         var candidates = tasks
             .Where(t => !t.Draining && t.State == MesosTaskState.Running && (_registry.IsConnected(t.TaskId) || owned.ContainsKey(t.TaskId)))
@@ -192,6 +197,48 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Once per control-plane session: what the executor said it holds (Hello) against the ledger. A partition
+    /// the ledger gives it but it does not hold (a scheduler died between persisting a transfer and sending
+    /// the Assign) is assigned again at the ledger's epoch and offset; one it holds against the ledger
+    /// (another owner, or another epoch) is released.
+    /// </summary>
+    private async Task ReconcileHeldAsync(IReadOnlyList<OwnershipEntry> ownership, CancellationToken cancellationToken)
+    {
+        var byPartition = ownership.ToDictionary(e => e.Partition);
+        foreach (var session in _registry.Sessions.Where(s => s.Consumer == _name && !_reconciledSessions.TryGetValue(s, out _)))
+        {
+            var held = session.HeldAtConnect.ToDictionary(h => new PartitionKey(h.Topic, h.Partition), h => h.Epoch);
+            try
+            {
+                foreach (var entry in ownership.Where(e => e.Owner == session.TaskId && e.Phase == OwnershipPhase.Owned && !held.ContainsKey(e.Partition)))
+                {
+                    LogReassigning(entry.Partition.Topic, entry.Partition.Partition, session.TaskId, entry.Epoch, entry.StartOffset);
+                    await session.AssignAsync(entry.Partition, entry.Epoch, entry.StartOffset, TimeSpan.FromSeconds(30), cancellationToken);
+                }
+                foreach (var (partition, epoch) in held)
+                {
+                    var entry = byPartition.GetValueOrDefault(partition);
+                    if (entry is null || entry.Owner != session.TaskId || entry.Epoch != epoch)
+                    {
+                        LogReleasingStale(partition.Topic, partition.Partition, session.TaskId, epoch, entry?.Owner ?? "(nobody)", entry?.Epoch ?? 0);
+                        await session.ReleaseAsync(partition, epoch, TimeSpan.FromSeconds(30), cancellationToken);
+                    }
+                }
+                _reconciledSessions.AddOrUpdate(session, session);
+            }
+            catch (Exception ex) when (ex is CommandRejectedException or ExecutorDisconnectedException or TimeoutException)
+            {
+                LogRoundFailed(_name, $"reconciling what {session.TaskId} holds: {ex.Message}");
+                if (ex is CommandRejectedException)
+                {
+                    // The executor has decided (e.g. a newer epoch there); the planner takes it from here.
+                    _reconciledSessions.AddOrUpdate(session, session);
+                }
+            }
+        }
+    }
+
     /// <summary>Moving off a task is allowed when it can answer (connected) or is known to be gone.</summary>
     private bool CanMoveFrom(string? from)
     {
@@ -203,39 +250,47 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         return task is null || task.IsTerminal || task.Draining;
     }
 
+    /// <summary>All moves as batches of the coordinator (one ledger write per step per batch).</summary>
     private async Task MoveAsync(IReadOnlyList<PartitionMove> moves, CancellationToken cancellationToken)
     {
         LogMoving(_name, moves.Count);
-        await Parallel.ForEachAsync(moves, new ParallelOptions { MaxDegreeOfParallelism = _options.HandoverParallelism, CancellationToken = cancellationToken },
-            async (move, ct) =>
+        foreach (var batch in moves.Chunk(_options.HandoverBatchSize))
+        {
+            foreach (var result in await _coordinator.MoveManyAsync(batch, cancellationToken))
             {
-                try
+                if (result.Outcome is { } outcome)
                 {
-                    var outcome = await _coordinator.MoveAsync(move.Partition, move.To, ct);
-                    _metrics.Handover(_name, outcome);
-                    _events.Publish("partition.moved", _name, $"{move.Partition} {outcome.From ?? "(nobody)"} → {outcome.To} at {outcome.StartOffset}",
-                        new Dictionary<string, string>
-                        {
-                            ["topic"] = move.Partition.Topic,
-                            ["partition"] = move.Partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            ["from"] = outcome.From ?? "",
-                            ["to"] = outcome.To,
-                            ["epoch"] = outcome.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            ["offset"] = outcome.StartOffset.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            ["clean"] = outcome.Clean ? "true" : "false",
-                            ["ms"] = outcome.Duration.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
-                        });
-                }
-                catch (Exception ex) when (ex is CommandRejectedException or ExecutorDisconnectedException or TimeoutException
-                    or InvalidOperationException or OwnershipConflictException or StateStoreException)
-                {
-                    if (ex is OwnershipConflictException)
+                    if (outcome.From != outcome.To)
                     {
-                        _ledger.Invalidate();
+                        _metrics.Handover(_name, outcome);
+                        PublishMoved(outcome);
                     }
-                    _metrics.HandoverFailed(_name);
-                    LogMoveFailed(move.Partition.Topic, move.Partition.Partition, move.To, ex.Message);
+                    continue;
                 }
+                if (result.Error is OwnershipConflictException)
+                {
+                    _ledger.Invalidate();
+                }
+                _metrics.HandoverFailed(_name);
+                LogMoveFailed(result.Move.Partition.Topic, result.Move.Partition.Partition, result.Move.To, result.Error!.Message);
+            }
+        }
+    }
+
+    private void PublishMoved(HandoverOutcome outcome)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        _events.Publish("partition.moved", _name, $"{outcome.Partition} {outcome.From ?? "(nobody)"} → {outcome.To} at {outcome.StartOffset}",
+            new Dictionary<string, string>
+            {
+                ["topic"] = outcome.Partition.Topic,
+                ["partition"] = outcome.Partition.Partition.ToString(invariant),
+                ["from"] = outcome.From ?? "",
+                ["to"] = outcome.To,
+                ["epoch"] = outcome.Epoch.ToString(invariant),
+                ["offset"] = outcome.StartOffset.ToString(invariant),
+                ["clean"] = outcome.Clean ? "true" : "false",
+                ["ms"] = outcome.Duration.TotalMilliseconds.ToString("0.0", invariant),
             });
     }
 
@@ -369,6 +424,12 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         _nudge.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "[Engine] {Topic}[{Partition}]: the ledger gives it to {TaskId} (epoch {Epoch}), which does not hold it: assigning it again at {Offset}")]
+    private partial void LogReassigning(string topic, int partition, string taskId, long epoch, long offset);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "[Engine] {Topic}[{Partition}]: {TaskId} holds it at epoch {Epoch}, the ledger says {Owner} at epoch {LedgerEpoch}: releasing it there")]
+    private partial void LogReleasingStale(string topic, int partition, string taskId, long epoch, string owner, long ledgerEpoch);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "[Engine] {Consumer}: {Count} partition move(s)")]
     private partial void LogMoving(string consumer, int count);

@@ -21,8 +21,8 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan SilentTaskGrace { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Handovers of one consumer run at most this many at a time.</summary>
-    public int HandoverParallelism { get; set; } = 8;
+    /// <summary>Handovers of one consumer run together in batches of this many (one ledger write per step per batch).</summary>
+    public int HandoverBatchSize { get; set; } = 256;
 
     /// <summary>Filter for an offer declined while tasks are wanted (the offer did not fit).</summary>
     public TimeSpan DeclineWhileWanted { get; set; } = TimeSpan.FromSeconds(5);

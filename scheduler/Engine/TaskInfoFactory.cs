@@ -103,7 +103,12 @@ internal sealed class TaskInfoFactory(
             _ => ProtoFailurePolicy.DoNotCommitOffsetAndStop,
         },
         DeadLetterTopic = worker.DeadLetterTopic ?? "",
+        // Frequent commits bound what a task that dies without releasing leaves to be processed again.
+        CommitIntervalMs = (long)CommitInterval.TotalMilliseconds,
     };
+
+    /// <summary>How often executors commit processed offsets.</summary>
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Takes <paramref name="amount"/> of a scalar from the offer's remaining resources, as clones of

@@ -25,34 +25,130 @@ public sealed partial class HandoverCoordinator(
     /// <exception cref="OwnershipConflictException">Someone else moved the partition meanwhile.</exception>
     public async Task<HandoverOutcome> MoveAsync(PartitionKey partition, string to, CancellationToken cancellationToken)
     {
-        var target = registry.Find(to)
-            ?? throw new InvalidOperationException($"Task {to} is not connected to the control plane: a new owner must be warm before {partition} moves to it.");
+        var result = (await MoveManyAsync([new PartitionMove(partition, null, to)], cancellationToken))[0];
+        if (result.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+        return result.Outcome!;
+    }
+
+    /// <summary>
+    /// Moves many partitions at once, each by the full protocol, with one ledger write per step for all of
+    /// them (so a partition does not wait behind the others' writes): mark releasing → release on every old
+    /// owner in parallel → transfer → assign on every new owner in parallel. Each move succeeds or fails on
+    /// its own; a failed one is left for the next attempt (a partition left releasing is released again).
+    /// </summary>
+    public async Task<IReadOnlyList<HandoverResult>> MoveManyAsync(IReadOnlyList<PartitionMove> moves, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
-        var current = await ledger.GetAsync(partition, cancellationToken);
-        var epoch = current?.Epoch ?? 0;
-        var from = current?.Owner;
-        if (from == to && current!.Phase == OwnershipPhase.Owned)
+        var results = new HandoverResult?[moves.Count];
+        var pending = new List<PendingMove>();
+        for (var i = 0; i < moves.Count; i++)
         {
-            return new HandoverOutcome(partition, from, to, epoch, current.StartOffset, Clean: true, TimeSpan.Zero);
+            var (partition, _, to) = moves[i];
+            var target = registry.Find(to);
+            if (target is null)
+            {
+                results[i] = new HandoverResult(moves[i], null, new InvalidOperationException(
+                    $"Task {to} is not connected to the control plane: a new owner must be warm before {partition} moves to it."));
+                continue;
+            }
+            var current = await ledger.GetAsync(partition, cancellationToken);
+            if (current is { Phase: OwnershipPhase.Owned } && current.Owner == to)
+            {
+                results[i] = new HandoverResult(moves[i], new HandoverOutcome(partition, to, to, current.Epoch, current.StartOffset, Clean: true, TimeSpan.Zero), null);
+                continue;
+            }
+            pending.Add(new PendingMove(i, partition, current?.Owner, to, target, current));
         }
 
-        long start;
-        var clean = true;
-        if (from is null || current!.Phase == OwnershipPhase.Free)
+        var phases = new long[5];
+        phases[0] = time.GetTimestamp();
+        var releasing = pending.Where(p => p.From is not null && p.Current!.Phase != OwnershipPhase.Free).ToList();
+        if (releasing.Count > 0)
         {
-            start = current is { StartOffset: >= 0 } ? current.StartOffset : await offsets.ResolveAsync(partition, cancellationToken);
-        }
-        else
-        {
-            await ledger.MarkReleasingAsync(partition, epoch, cancellationToken);
-            (start, clean) = await ReleaseAsync(partition, from, epoch, current, cancellationToken);
+            try
+            {
+                await ledger.MarkReleasingAsync(releasing.Select(p => (p.Partition, p.Current!.Epoch)).ToList(), cancellationToken);
+            }
+            catch (OwnershipConflictException ex)
+            {
+                Fail(releasing, ex);
+            }
         }
 
-        var entry = await ledger.TransferAsync(partition, epoch, to, start, cancellationToken);
-        await target.AssignAsync(partition, entry.Epoch, start, options.AssignTimeout, cancellationToken);
-        var duration = time.GetElapsedTime(started);
-        LogMoved(partition.Topic, partition.Partition, from ?? "(nobody)", to, entry.Epoch, start, clean, duration.TotalMilliseconds);
-        return new HandoverOutcome(partition, from, to, entry.Epoch, start, clean, duration);
+        phases[1] = time.GetTimestamp();
+        var released = await Task.WhenAll(pending.Where(p => results[p.Index] is null).Select(async p =>
+        {
+            try
+            {
+                var (start, clean) = p.From is null || p.Current!.Phase == OwnershipPhase.Free
+                    ? (p.Current is { StartOffset: >= 0 } ? p.Current.StartOffset : await offsets.ResolveAsync(p.Partition, cancellationToken), true)
+                    : await ReleaseAsync(p.Partition, p.From, p.Current.Epoch, p.Current, cancellationToken);
+                return p with { Start = start, Clean = clean };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
+                return null;
+            }
+        }));
+        var ready = released.OfType<PendingMove>().ToList();
+
+        phases[2] = time.GetTimestamp();
+        IReadOnlyList<OwnershipEntry> entries = [];
+        if (ready.Count > 0)
+        {
+            try
+            {
+                entries = await ledger.TransferAsync(ready.Select(p => new OwnershipTransfer(p.Partition, p.Current?.Epoch ?? 0, p.To, p.Start)).ToList(), cancellationToken);
+            }
+            catch (OwnershipConflictException ex)
+            {
+                Fail(ready, ex);
+                ready = [];
+            }
+        }
+
+        phases[3] = time.GetTimestamp();
+        await Task.WhenAll(ready.Select(async (p, i) =>
+        {
+            var entry = entries[i];
+            try
+            {
+                await p.Target.AssignAsync(p.Partition, entry.Epoch, p.Start, options.AssignTimeout, cancellationToken);
+                var duration = time.GetElapsedTime(started);
+                LogMoved(p.Partition.Topic, p.Partition.Partition, p.From ?? "(nobody)", p.To, entry.Epoch, p.Start, p.Clean, duration.TotalMilliseconds);
+                results[p.Index] = new HandoverResult(moves[p.Index], new HandoverOutcome(p.Partition, p.From, p.To, entry.Epoch, p.Start, p.Clean, duration), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
+            }
+        }));
+        phases[4] = time.GetTimestamp();
+        if (pending.Count > 0)
+        {
+            double Ms(int from, int to) => (phases[to] - phases[from]) * 1000.0 / time.TimestampFrequency;
+            LogBatch(moves.Count, releasing.Count, Ms(0, 1), Ms(1, 2), Ms(2, 3), Ms(3, 4));
+        }
+        return results.Select(r => r!).ToList();
+
+        void Fail(IEnumerable<PendingMove> failed, Exception error)
+        {
+            foreach (var p in failed)
+            {
+                results[p.Index] = new HandoverResult(moves[p.Index], null, error);
+            }
+        }
+    }
+
+    private sealed record PendingMove(int Index, PartitionKey Partition, string? From, string To, ExecutorSession Target, OwnershipEntry? Current)
+    {
+        public long Start { get; init; }
+
+        public bool Clean { get; init; }
     }
 
     /// <summary>Steps 2 and 4: the old owner's committed next offset, and whether the release was clean.</summary>
@@ -117,6 +213,9 @@ public sealed partial class HandoverCoordinator(
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "[Handover] {Topic}[{Partition}] {From} → {To} epoch {Epoch} at offset {Offset} (clean {Clean}) in {DurationMs:0.0} ms")]
     private partial void LogMoved(string topic, int partition, string from, string to, long epoch, long offset, bool clean, double durationMs);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "[Handover] batch of {Count} ({Releasing} from live owners): mark releasing {MarkMs:0.0} ms, release {ReleaseMs:0.0} ms, transfer {TransferMs:0.0} ms, assign {AssignMs:0.0} ms")]
+    private partial void LogBatch(int count, int releasing, double markMs, double releaseMs, double transferMs, double assignMs);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "[Handover] {Topic}[{Partition}]: {From} refused the release: {Reason}")]
     private partial void LogReleaseRejected(string topic, int partition, string from, string reason);

@@ -7,3 +7,6 @@ namespace Sluice.Scheduler.Handover;
 /// <param name="Duration">From the release request to the new owner's confirmation.</param>
 public sealed record HandoverOutcome(
     PartitionKey Partition, string? From, string To, long Epoch, long StartOffset, bool Clean, TimeSpan Duration);
+
+/// <summary>One move of a batch: its outcome, or why it failed (it is left for the next attempt).</summary>
+public sealed record HandoverResult(PartitionMove Move, HandoverOutcome? Outcome, Exception? Error);

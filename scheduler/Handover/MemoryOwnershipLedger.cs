@@ -24,31 +24,40 @@ public sealed class MemoryOwnershipLedger : IOwnershipLedger
         }
     }
 
-    public Task MarkReleasingAsync(PartitionKey partition, long epoch, CancellationToken cancellationToken)
+    public Task MarkReleasingAsync(IReadOnlyList<(PartitionKey Partition, long Epoch)> partitions, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var entry = Expect(partition, epoch);
-            _entries[partition] = entry with { Phase = OwnershipPhase.Releasing };
+            var marked = partitions.Select(p => Expect(p.Partition, p.Epoch) with { Phase = OwnershipPhase.Releasing }).ToList();
+            foreach (var entry in marked)
+            {
+                _entries[entry.Partition] = entry;
+            }
         }
         return Task.CompletedTask;
     }
 
-    public Task<OwnershipEntry> TransferAsync(PartitionKey partition, long fromEpoch, string newOwner, long startOffset, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OwnershipEntry>> TransferAsync(IReadOnlyList<OwnershipTransfer> transfers, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_entries.ContainsKey(partition))
+            foreach (var t in transfers)
             {
-                Expect(partition, fromEpoch);
+                if (_entries.ContainsKey(t.Partition))
+                {
+                    Expect(t.Partition, t.FromEpoch);
+                }
+                else if (t.FromEpoch != 0)
+                {
+                    throw new OwnershipConflictException($"{t.Partition} has no owner, but the handover expected epoch {t.FromEpoch}.");
+                }
             }
-            else if (fromEpoch != 0)
+            var written = transfers.Select(t => new OwnershipEntry(t.Partition, t.NewOwner, t.FromEpoch + 1, OwnershipPhase.Owned, t.StartOffset)).ToList();
+            foreach (var entry in written)
             {
-                throw new OwnershipConflictException($"{partition} has no owner, but the handover expected epoch {fromEpoch}.");
+                _entries[entry.Partition] = entry;
             }
-            var entry = new OwnershipEntry(partition, newOwner, fromEpoch + 1, OwnershipPhase.Owned, startOffset);
-            _entries[partition] = entry;
-            return Task.FromResult(entry);
+            return Task.FromResult<IReadOnlyList<OwnershipEntry>>(written);
         }
     }
 

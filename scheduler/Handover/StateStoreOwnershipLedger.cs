@@ -59,38 +59,42 @@ internal sealed class StateStoreOwnershipLedger(IStateStore store, string consum
         }
     }
 
-    public Task MarkReleasingAsync(PartitionKey partition, long epoch, CancellationToken cancellationToken) =>
-        WriteAsync(partition, cancellationToken, current =>
-        {
-            var entry = Expect(partition, current, epoch);
-            return entry with { State = OwnershipState.Releasing };
-        });
+    public Task MarkReleasingAsync(IReadOnlyList<(PartitionKey Partition, long Epoch)> partitions, CancellationToken cancellationToken) =>
+        WriteAsync(cancellationToken, current => partitions
+            .Select(p => Expect(p.Partition, current.GetValueOrDefault(p.Partition), p.Epoch) with { State = OwnershipState.Releasing })
+            .ToList());
 
-    public async Task<OwnershipEntry> TransferAsync(PartitionKey partition, long fromEpoch, string newOwner, long startOffset, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OwnershipEntry>> TransferAsync(IReadOnlyList<OwnershipTransfer> transfers, CancellationToken cancellationToken)
     {
-        var written = await WriteAsync(partition, cancellationToken, current =>
+        var written = await WriteAsync(cancellationToken, current => transfers.Select(t =>
         {
-            if (current is not null)
+            if (current.GetValueOrDefault(t.Partition) is { } entry)
             {
-                Expect(partition, current, fromEpoch);
+                Expect(t.Partition, entry, t.FromEpoch);
             }
-            else if (fromEpoch != 0)
+            else if (t.FromEpoch != 0)
             {
-                throw new OwnershipConflictException($"{partition} has no owner, but the handover expected epoch {fromEpoch}.");
+                throw new OwnershipConflictException($"{t.Partition} has no owner, but the handover expected epoch {t.FromEpoch}.");
             }
-            return new PartitionOwnership(partition.Topic, partition.Partition, newOwner, fromEpoch + 1, OwnershipState.Owned, startOffset);
-        });
-        return ToEntry(written);
+            return new PartitionOwnership(t.Partition.Topic, t.Partition.Partition, t.NewOwner, t.FromEpoch + 1, OwnershipState.Owned, t.StartOffset);
+        }).ToList());
+        return written.Select(ToEntry).ToList();
     }
 
-    private async Task<PartitionOwnership> WriteAsync(PartitionKey partition, CancellationToken cancellationToken, Func<PartitionOwnership?, PartitionOwnership> change)
+    /// <summary>Applies <paramref name="change"/> to what is stored and writes the whole table once, checked against the version read.</summary>
+    private async Task<IReadOnlyList<PartitionOwnership>> WriteAsync(CancellationToken cancellationToken,
+        Func<IReadOnlyDictionary<PartitionKey, PartitionOwnership>, IReadOnlyList<PartitionOwnership>> change)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var entries = await LoadAsync(cancellationToken);
-            var updated = change(entries.GetValueOrDefault(partition));
-            var next = new Dictionary<PartitionKey, PartitionOwnership>(entries) { [partition] = updated };
+            var updated = change(entries);
+            var next = new Dictionary<PartitionKey, PartitionOwnership>(entries);
+            foreach (var entry in updated)
+            {
+                next[new PartitionKey(entry.Topic, entry.Partition)] = entry;
+            }
             var table = new OwnershipTable(next.Values.OrderBy(e => e.Topic, StringComparer.Ordinal).ThenBy(e => e.Partition).ToList());
             try
             {

@@ -56,12 +56,63 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
             var firstBy = world.Processed().GroupBy(r => (r.Partition, r.Offset)).ToDictionary(g => g.Key, g => g.MinBy(r => r.ProcessedAtUnixMs).TaskId);
             Assert.All(report.Duplicates, d => Assert.Equal(victim, firstBy[(d.Partition, d.Offset)]));
             output.WriteLine($"duplicates after the kill: {report.Duplicates.Count}, all first processed by {victim}");
+            foreach (var line in world.Scheduler.Output.Where(l => l.Contains("[Handover] batch", StringComparison.Ordinal)).Take(60))
+            {
+                output.WriteLine("scheduler| " + line);
+            }
         }
         catch
         {
             world.DumpSchedulerLog();
             throw;
         }
+    }
+
+    [Fact]
+    public async Task A_restarted_scheduler_resubscribes_and_its_executors_reconnect_without_restarting_a_task_or_losing_a_record()
+    {
+        var topic = await kafka.CreateTopicAsync("restart", Partitions);
+        await using var world = await SluiceWorld.StartAsync(kafka, output);
+        await using var load = new LoadProducer(kafka.BootstrapServers, topic, Partitions, recordsPerSecond: 400);
+        try
+        {
+            await world.PutRecordingConsumerAsync("billing", topic, instances: 3);
+            await WaitUntilServedByAsync(world, "billing", 3);
+            var tasks = (await world.TasksAsync("billing")).Order().ToList();
+            var pids = tasks.Select(t => ExecutorProcesses.FindPid(t)).ToList();
+            var frameworkBefore = FrameworkIdOf(world);
+
+            world.Scheduler.Kill();
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} scheduler killed with SIGKILL; {world.Processed().Count} records processed so far");
+            await world.Scheduler.StartAsync();
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} scheduler answers again");
+            await WaitUntilServedByAsync(world, "billing", 3);
+
+            Assert.Equal(tasks, (await world.TasksAsync("billing")).Order().ToList());
+            Assert.Equal(pids, tasks.Select(t => ExecutorProcesses.FindPid(t)).ToList());
+            Assert.Equal(frameworkBefore, FrameworkIdOf(world));
+            Assert.Contains(world.Scheduler.Output, l => l.Contains("[Mesos] subscribed as framework " + frameworkBefore, StringComparison.Ordinal));
+
+            await load.StopAsync();
+            await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, world.Processed()).Lost == 0, StepTimeout, "every produced record is processed");
+            var report = ProcessingReport.Of(load.Delivered, world.Processed());
+            output.WriteLine(report.ToString());
+            Assert.Equal(0, report.Lost);
+            Assert.Empty(report.Duplicates);
+        }
+        catch
+        {
+            world.DumpSchedulerLog();
+            throw;
+        }
+    }
+
+    /// <summary>The framework id the scheduler persisted in its file state.</summary>
+    private static string FrameworkIdOf(SluiceWorld world)
+    {
+        var subscribed = world.Scheduler.Output.LastOrDefault(l => l.Contains("[Mesos] subscribed as framework ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("the scheduler never subscribed");
+        return subscribed[(subscribed.LastIndexOf(' ') + 1)..];
     }
 
     /// <summary>Exactly <paramref name="instances"/> running tasks, all connected, owning every partition between them.</summary>
