@@ -43,6 +43,7 @@ internal static class SluiceApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         consumers.MapGet("/{name}/status", Status).WithName("GetConsumerStatus");
+        consumers.MapDeployments();
         api.MapGet("/operations/{id}", GetOperation).WithName("GetOperation").WithTags("Operations");
         api.MapGet("/events", Events).WithName("GetEvents").WithTags("Events");
 

@@ -36,7 +36,9 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly ConditionalWeakTable<ExecutorSession, object> _reconciledSessions = new();
     private readonly HashSet<string> _pendingOperations = new(StringComparer.Ordinal);
+    private readonly DeploymentStepper _deployments;
     private Versioned<ConsumerRecord>? _record;
+    private Versioned<Deployment>? _deployment;
     private int _failures;
     private long _launchNotBefore;
     private bool _deleted;
@@ -60,6 +62,7 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         _logger = loggers.CreateLogger<ConsumerLoop>();
         _ledger = new StateStoreOwnershipLedger(store, name);
         _offsets = new KafkaStartOffsets(kafkaBootstrap, groupId);
+        _deployments = new DeploymentStepper(name, store, events, time, _logger);
         _coordinator = new HandoverCoordinator(registry, _ledger, terminator, _offsets, handover, time, loggers.CreateLogger<HandoverCoordinator>());
     }
 
@@ -97,28 +100,48 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
         }
     }
 
-    /// <summary>How many tasks of which version this consumer wants launched now (0 while backing off or unknown).</summary>
-    public LaunchDemand? Demand()
+    /// <summary>How many tasks of which versions this consumer wants launched now (none while backing off or unknown).</summary>
+    public IReadOnlyList<LaunchDemand> Demand()
     {
         Versioned<ConsumerRecord>? record;
+        Deployment? deployment;
         lock (_gate)
         {
             if (_deleted || _record is null || _time.GetTimestamp() < _launchNotBefore)
             {
-                return null;
+                return [];
             }
             record = _record;
+            deployment = _deployment?.Value;
         }
         var spec = record.Value.Spec;
-        var version = spec.Versions.FirstOrDefault(v => v.Id == spec.ActiveVersion);
-        if (version is null)
+        var demands = new List<LaunchDemand>();
+        foreach (var versionId in LaunchedVersions(spec, deployment))
         {
-            return null;
+            var version = spec.Versions.FirstOrDefault(v => v.Id == versionId);
+            if (version is null)
+            {
+                continue;
+            }
+            var active = _book.Of(_name).Count(t => t.VersionId == version.Id && !t.Draining && TaskStates.IsActive(t.State));
+            var wanted = spec.DesiredInstances - active;
+            if (wanted > 0)
+            {
+                demands.Add(new LaunchDemand(spec, version, record.Version, wanted));
+            }
         }
-        var active = _book.Of(_name).Count(t => t.VersionId == version.Id && !t.Draining && TaskStates.IsActive(t.State));
-        var wanted = spec.DesiredInstances - active;
-        return wanted > 0 ? new LaunchDemand(spec, version, record.Version, wanted) : null;
+        return demands;
     }
+
+    /// <summary>Versions that keep their tasks: the active one, and during a deployment blue and green.</summary>
+    private static IReadOnlyList<string> VersionsInPlay(ConsumerSpec spec, Deployment? deployment) =>
+        deployment is null ? [spec.ActiveVersion] : [deployment.FromVersion, deployment.ToVersion];
+
+    /// <summary>Versions whose missing tasks are launched: green is not relaunched while it is being rolled back.</summary>
+    private static IReadOnlyList<string> LaunchedVersions(ConsumerSpec spec, Deployment? deployment) =>
+        deployment is null ? [spec.ActiveVersion]
+        : deployment.Status is DeploymentStatus.RollingBack or DeploymentStatus.Aborting ? [deployment.FromVersion]
+        : [deployment.FromVersion, deployment.ToVersion];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -152,9 +175,11 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
     private async Task<bool> ConvergeAsync(CancellationToken cancellationToken)
     {
         var record = await _store.GetConsumerAsync(_name, cancellationToken);
+        var deployment = record is null ? null : await _deployments.ActiveAsync(cancellationToken);
         lock (_gate)
         {
             _record = record;
+            _deployment = deployment;
             _deleted = record is null;
         }
         if (record is null)
@@ -162,39 +187,98 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
             return await WindDownAsync(cancellationToken);
         }
         var spec = record.Value.Spec;
+        var inPlay = VersionsInPlay(spec, deployment?.Value);
         var tasks = _book.Of(_name);
         var ownership = await _ledger.ListAsync(cancellationToken);
-        var owned = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
-            .GroupBy(e => e.Owner!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var owned = OwnedCounts(ownership);
 
         ForgetFinished(tasks, owned);
-        DrainUnwanted(spec, tasks, owned);
-
+        DrainUnwanted(spec, inPlay, tasks, owned);
         await ReconcileHeldAsync(ownership, cancellationToken);
+
         var partitions = await _partitions.GetPartitionsAsync(spec.Topics, cancellationToken);
         // A partition left releasing (a scheduler died mid-handover) is planned afresh, so it is moved —
         // possibly back to the same task — and ends owned again.
         var current = ownership.Where(e => e.Owner is not null && e.Phase == OwnershipPhase.Owned)
             .ToDictionary(e => e.Partition, e => e.Owner!);
-        var candidates = tasks
-            .Where(t => !t.Draining && t.State == MesosTaskState.Running && (_registry.IsConnected(t.TaskId) || owned.ContainsKey(t.TaskId)))
-            .Select(t => new PlannerTask(t.TaskId))
-            .ToList();
-        var plan = Planner.Assign(partitions, candidates, current);
-        var moves = plan.Moves.Where(m => _registry.IsConnected(m.To) && CanMoveFrom(m.From)).ToList();
+        var version = tasks.ToDictionary(t => t.TaskId, t => t.VersionId, StringComparer.Ordinal);
+        var wanted = WantedVersions(partitions, current, version, spec, deployment?.Value);
+        var moves = new List<PartitionMove>();
+        var plannedAny = false;
+        foreach (var group in wanted.GroupBy(w => w.Value, w => w.Key))
+        {
+            var candidates = tasks
+                .Where(t => t.VersionId == group.Key && !t.Draining && t.State == MesosTaskState.Running
+                    && (_registry.IsConnected(t.TaskId) || owned.ContainsKey(t.TaskId)))
+                .Select(t => new PlannerTask(t.TaskId))
+                .ToList();
+            plannedAny |= candidates.Count > 0;
+            moves.AddRange(Planner.Assign(group, candidates, current).Moves.Where(m => _registry.IsConnected(m.To) && CanMoveFrom(m.From)));
+        }
+        if (deployment?.Value.Status == DeploymentStatus.Paused)
+        {
+            // Paused: nothing moves except partitions whose owner is gone.
+            moves = moves.Where(m => m.From is null || _book.Find(m.From) is not { IsTerminal: false, Draining: false }).ToList();
+        }
         if (moves.Count > 0)
         {
             await MoveAsync(moves, cancellationToken);
             ownership = await _ledger.ListAsync(cancellationToken);
-            owned = ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
-                .GroupBy(e => e.Owner!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            owned = OwnedCounts(ownership);
         }
 
-        await KillDrainedAsync(tasks, owned, candidates.Count > 0, cancellationToken);
+        await KillDrainedAsync(tasks, owned, plannedAny, cancellationToken);
         _metrics.Observe(_name, tasks, partitions.Count, _registry);
+        if (deployment is not null)
+        {
+            await StepDeploymentAsync(deployment, spec, partitions, ownership, wanted, cancellationToken);
+        }
         CompleteOperations(spec, partitions, ownership);
         await _book.PersistAsync(_name, cancellationToken);
         return true;
+    }
+
+    private static Dictionary<string, int> OwnedCounts(IReadOnlyList<OwnershipEntry> ownership) =>
+        ownership.Where(e => e.Owner is not null && e.Phase != OwnershipPhase.Free)
+            .GroupBy(e => e.Owner!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    /// <summary>Partition → the version that should own it now: the active one, or during a deployment green for the step's share.</summary>
+    private static Dictionary<PartitionKey, string> WantedVersions(IReadOnlyList<PartitionKey> partitions, IReadOnlyDictionary<PartitionKey, string> current,
+        IReadOnlyDictionary<string, string> versionOfTask, ConsumerSpec spec, Deployment? deployment)
+    {
+        if (deployment is null)
+        {
+            return partitions.ToDictionary(p => p, _ => spec.ActiveVersion);
+        }
+        bool OnGreen(PartitionKey p) => current.TryGetValue(p, out var owner) && versionOfTask.GetValueOrDefault(owner) == deployment.ToVersion;
+        var green = deployment.Status == DeploymentStatus.Paused
+            ? partitions.Where(OnGreen).ToHashSet()
+            : DeploymentStepper.GreenPartitions(partitions, OnGreen, DeploymentStepper.GreenPercent(deployment));
+        return partitions.ToDictionary(p => p, p => green.Contains(p) ? deployment.ToVersion : deployment.FromVersion);
+    }
+
+    private async Task StepDeploymentAsync(Versioned<Deployment> deployment, ConsumerSpec spec, IReadOnlyList<PartitionKey> partitions,
+        IReadOnlyList<OwnershipEntry> ownership, Dictionary<PartitionKey, string> wanted, CancellationToken cancellationToken)
+    {
+        var d = deployment.Value;
+        var tasks = _book.Of(_name);
+        var green = tasks.Where(t => t.VersionId == d.ToVersion && !t.Draining).ToList();
+        var greenReady = green.Count(t => t.State == MesosTaskState.Running && _registry.IsConnected(t.TaskId)) >= spec.DesiredInstances;
+        var greenHealthy = green.All(t => !t.IsTerminal) && green.Count(t => TaskStates.IsActive(t.State)) >= spec.DesiredInstances;
+        var byOwner = tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
+        var owners = ownership.Where(e => e.Phase == OwnershipPhase.Owned && e.Owner is not null).ToDictionary(e => e.Partition, e => e.Owner!);
+        var placed = partitions.Count > 0 && partitions.All(p => owners.TryGetValue(p, out var owner)
+            && byOwner.TryGetValue(owner, out var task) && task.State == MesosTaskState.Running && _registry.IsConnected(owner)
+            && task.VersionId == wanted[p]);
+        var progress = new Dictionary<PartitionKey, Proto.ControlPlane.V1.PartitionProgress>();
+        foreach (var task in green)
+        {
+            foreach (var p in _registry.Find(task.TaskId)?.LatestProgress?.Partitions ?? [])
+            {
+                progress[new PartitionKey(p.Topic, p.Partition)] = p;
+            }
+        }
+        await _deployments.StepAsync(deployment, greenReady, placed, greenHealthy, progress, cancellationToken);
     }
 
     /// <summary>
@@ -303,13 +387,13 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
     }
 
     /// <summary>Marks surplus, unresponsive and out-of-date tasks draining: no new partitions; moved off, then killed.</summary>
-    private void DrainUnwanted(ConsumerSpec spec, IReadOnlyList<TrackedTask> tasks, Dictionary<string, int> owned)
+    private void DrainUnwanted(ConsumerSpec spec, IReadOnlyList<string> inPlay, IReadOnlyList<TrackedTask> tasks, Dictionary<string, int> owned)
     {
         foreach (var task in tasks.Where(t => !t.Draining && !t.IsTerminal))
         {
-            if (task.VersionId != spec.ActiveVersion)
+            if (!inPlay.Contains(task.VersionId))
             {
-                Drain(task, $"version {task.VersionId} is no longer the active {spec.ActiveVersion}");
+                Drain(task, $"version {task.VersionId} is no longer running (active: {spec.ActiveVersion})");
             }
             else if (task.State == MesosTaskState.Unreachable)
             {
@@ -321,16 +405,19 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
             }
         }
 
-        var keep = tasks.Where(t => !t.Draining && TaskStates.IsActive(t.State) && t.VersionId == spec.ActiveVersion)
-            // Keep the running, connected and busy ones; drop the newest and idlest first.
-            .OrderByDescending(t => t.State == MesosTaskState.Running)
-            .ThenByDescending(t => _registry.IsConnected(t.TaskId))
-            .ThenByDescending(t => owned.GetValueOrDefault(t.TaskId))
-            .ThenBy(t => t.TaskId, StringComparer.Ordinal)
-            .ToList();
-        foreach (var surplus in keep.Skip(Math.Max(0, spec.DesiredInstances)))
+        foreach (var version in inPlay)
         {
-            Drain(surplus, $"scaled in to {spec.DesiredInstances}");
+            var keep = tasks.Where(t => !t.Draining && TaskStates.IsActive(t.State) && t.VersionId == version)
+                // Keep the running, connected and busy ones; drop the newest and idlest first.
+                .OrderByDescending(t => t.State == MesosTaskState.Running)
+                .ThenByDescending(t => _registry.IsConnected(t.TaskId))
+                .ThenByDescending(t => owned.GetValueOrDefault(t.TaskId))
+                .ThenBy(t => t.TaskId, StringComparer.Ordinal)
+                .ToList();
+            foreach (var surplus in keep.Skip(Math.Max(0, spec.DesiredInstances)))
+            {
+                Drain(surplus, $"scaled in to {spec.DesiredInstances}");
+            }
         }
     }
 

@@ -191,7 +191,7 @@ internal sealed partial class SchedulerEngine(
         }
     }
 
-    private List<LaunchDemand> Demands() => _loops.Values.Select(l => l.Loop.Demand()).OfType<LaunchDemand>().ToList();
+    private List<LaunchDemand> Demands() => _loops.Values.SelectMany(l => l.Loop.Demand()).ToList();
 
     public async Task OnSubscribedAsync(MesosFramework framework, CancellationToken cancellationToken)
     {

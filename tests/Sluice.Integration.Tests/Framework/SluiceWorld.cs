@@ -111,6 +111,63 @@ internal sealed class SluiceWorld : IAsyncDisposable
         }, timeout, $"{what} succeeds (last status {status})");
     }
 
+    /// <summary>POST …/deployments of a green version of the recording handler; the deployment's id.</summary>
+    public async Task<string> StartDeploymentAsync(string name, string version, int[] steps, int bakeSeconds, bool autoPromote = true,
+        bool failAll = false, string failurePolicy = "commitOffsetAndContinue", double maxErrorRate = 0.01)
+    {
+        var body = new JsonObject
+        {
+            ["version"] = new JsonObject
+            {
+                ["version"] = version,
+                ["handler"] = new JsonObject
+                {
+                    ["type"] = "sluice:record",
+                    ["settings"] = new JsonObject { ["output"] = Output, ["failAll"] = failAll ? "true" : "false" },
+                },
+                ["resources"] = new JsonObject { ["cpus"] = 0.1, ["mem"] = 128 },
+                ["workers"] = 4,
+                ["failurePolicy"] = failurePolicy,
+            },
+            ["strategy"] = new JsonObject
+            {
+                ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)s)]),
+                ["bakeSeconds"] = bakeSeconds,
+                ["autoPromote"] = autoPromote,
+                ["gates"] = new JsonObject { ["maxErrorRate"] = maxErrorRate },
+            },
+        };
+        using var response = await Api.PostAsJsonAsync($"api/v1/consumers/{name}/deployments", body);
+        await EnsureAsync(response, HttpStatusCode.Accepted);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    public async Task<JsonElement> DeploymentAsync(string name, string id) =>
+        await Api.GetFromJsonAsync<JsonElement>($"api/v1/consumers/{name}/deployments/{id}");
+
+    public async Task ActAsync(string name, string id, string action)
+    {
+        using var response = await Api.PostAsync($"api/v1/consumers/{name}/deployments/{id}/{action}", null);
+        await EnsureAsync(response, HttpStatusCode.Accepted);
+    }
+
+    /// <summary>Waits until the deployment reaches <paramref name="status"/>; fails fast when it ends in another terminal status.</summary>
+    public async Task<JsonElement> WaitForDeploymentAsync(string name, string id, string status, TimeSpan timeout, Func<JsonElement, bool>? also = null)
+    {
+        JsonElement last = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            last = await DeploymentAsync(name, id);
+            var now = last.GetProperty("status").GetString();
+            if (now != status && now is "succeeded" or "rolledBack" or "failed" or "aborted")
+            {
+                throw new InvalidOperationException($"deployment {id} ended {now}, not {status}: {last.GetProperty("message")}");
+            }
+            return now == status && (also?.Invoke(last) ?? true);
+        }, timeout, $"deployment {id} becomes {status}");
+        return last;
+    }
+
     public async Task<JsonElement> StatusAsync(string name) =>
         await Api.GetFromJsonAsync<JsonElement>($"api/v1/consumers/{name}/status");
 
