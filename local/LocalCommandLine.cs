@@ -7,9 +7,12 @@ namespace Sluice.Local;
 internal static class LocalCommandLine
 {
     private const string Usage = """
-        usage: sluice-local kafka [--brokers N] [--topic NAME] [--partitions N] [--bootstrap-file PATH]
+        usage: sluice-local up --scheduler PATH [--home .local] [--port 8080] [--control-plane-port 8081] [--mesos-port 5050]
+                               [--agents 2] [--topic demo] [--partitions 12] [--rate 200]
+               sluice-local kafka [--brokers N] [--topic NAME] [--partitions N] [--bootstrap-file PATH]
                sluice-local mesos [--port 5050] [--agents N] [--resources "cpus:4;mem:8192;ports:[31000-32000]"]
                                   [--attributes "rack:a"] [--heartbeat-seconds 15] [--work-dir PATH] [--master-file PATH]
+          up      run everything: Kafka, Mesos, the scheduler (PATH = sluice-scheduler.dll) and a demo consumer under load
           kafka   run the embedded Kafka (librdkafka's mock cluster) on 127.0.0.1 until Ctrl-C
           mesos   run a local Mesos master and agents (HTTP v1 API, real executor processes) until Ctrl-C
         """;
@@ -26,6 +29,7 @@ internal static class LocalCommandLine
         {
             return args[0] switch
             {
+                "up" => await RunUpAsync(Options.Parse(args.AsSpan(1)), output),
                 "kafka" => await RunKafkaAsync(Options.Parse(args.AsSpan(1)), output),
                 "mesos" => await RunMesosAsync(Options.Parse(args.AsSpan(1)), output),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
@@ -48,6 +52,29 @@ internal static class LocalCommandLine
             error.WriteLine($"sluice-local: {ex.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> RunUpAsync(Options options, TextWriter output)
+    {
+        var settings = new Up.LocalWorldOptions(
+            Path.GetFullPath(options.String("--home", ".local")),
+            options.StringOrNull("--scheduler") ?? throw new UsageException("up needs --scheduler PATH (sluice-scheduler.dll)"),
+            Environment.ProcessPath ?? "dotnet",
+            options.Int("--port", 8080, min: 1, max: 65535),
+            options.Int("--control-plane-port", 8081, min: 1, max: 65535),
+            options.Int("--mesos-port", 5050, min: 0, max: 65535),
+            options.Int("--agents", 2, min: 1, max: 16),
+            options.String("--topic", "demo"),
+            options.Int("--partitions", 12, min: 1, max: 10_000),
+            options.Int("--rate", 200, min: 0, max: 1_000_000));
+        options.ThrowOnUnknown();
+        if (!File.Exists(settings.SchedulerDll))
+        {
+            throw new UsageException($"--scheduler '{settings.SchedulerDll}' does not exist (build the scheduler first)");
+        }
+        using var stop = new CancellationTokenSource();
+        var waiting = WaitForStopAsync().ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+        return await new Up.LocalWorld(settings, output).RunAsync(stop.Token);
     }
 
     private static async Task<int> RunKafkaAsync(Options options, TextWriter output)
