@@ -38,7 +38,7 @@ internal static class DeployCommand
         {
             var path = parse.GetValue(file)!;
             var (version, strategy) = Split(await JsonFile.ReadObjectAsync(path, cancellationToken), path);
-            Set(strategy, "steps", parse.GetValue(steps) is { } s ? new JsonArray([.. s.Select(p => (JsonNode)p)]) : null);
+            Set(strategy, "steps", parse.GetValue(steps) is { Length: > 0 } s ? new JsonArray([.. s.Select(p => (JsonNode)p)]) : null);
             Set(strategy, "bakeSeconds", parse.GetValue(bake) is { } b ? JsonValue.Create(b) : null);
             Set(strategy, "autoPromote", parse.GetValue(autoPromote) is { } a ? JsonValue.Create(a) : null);
             var gates = strategy["gates"] as JsonObject ?? new JsonObject();

@@ -43,13 +43,15 @@ internal static class DeploymentView
             new Text(Invariant($"{Step(d)} · bake {d.BakeSeconds} s · auto-promote {(d.AutoPromote ? "on" : "off")}")),
         };
         var owned = Owned(d);
-        if (owned.Sum(p => p.Count) > 0)
+        var total = owned.Sum(p => p.Count);
+        if (total > 0)
         {
-            var chart = new BreakdownChart().Width(BarWidth * 3).ShowPercentage();
+            var chart = new BreakdownChart().Width(BarWidth * 3).HideTagValues();
             var palette = new[] { Color.Blue, Color.Green, Color.Yellow, Color.Fuchsia };
             for (var i = 0; i < owned.Count; i++)
             {
-                chart.AddItem(Markup.Escape(owned[i].Version), owned[i].Count, palette[i % palette.Length]);
+                var (version, count) = owned[i];
+                chart.AddItem(Markup.Escape(Invariant($"{version}: {count} partition(s), {100.0 * count / total:0}%")), count, palette[i % palette.Length]);
             }
             rows.Add(chart);
         }

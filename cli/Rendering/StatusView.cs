@@ -70,8 +70,9 @@ internal static class StatusView
         {
             total += Invariant($" ({partitions.Count - known} without a reading)");
         }
-        var byVersion = partitions.GroupBy(p => VersionOf(p.Owner ?? "", versionOf)).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Invariant($"{g.Key}: {g.Count()}"));
+        var byVersion = partitions.GroupBy(p => p.Owner is null ? null : VersionOf(p.Owner, versionOf))
+            .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Invariant($"{g.Key ?? "unowned"}: {g.Count()}"));
         return new Rows(table, new Text(""), new Text($"partitions per version: {string.Join(", ", byVersion)}"), new Text(total));
     }
 

@@ -24,11 +24,11 @@ internal static class OperationWaiter
                 cancellationToken));
     }
 
-    /// <summary><c>operation op-1: scale of 'orders' to 3 instance(s) is running</c>.</summary>
+    /// <summary><c>operation op-1: scale of 'orders' to 3 instance(s): running</c>.</summary>
     public static string Describe(Operation o)
     {
         var target = o.Instances is { } n ? $" to {n} instance(s)" : "";
         var message = string.IsNullOrWhiteSpace(o.Message) ? "" : ": " + o.Message;
-        return ApiProblem.Clean($"operation {o.Id}: {o.Kind} of '{o.Consumer}'{target} is {o.Status}{message}");
+        return ApiProblem.Clean($"operation {o.Id}: {o.Kind} of '{o.Consumer}'{target}: {o.Status}{message}");
     }
 }
