@@ -54,7 +54,7 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            stderr.WriteLine("sluice: interrupted");
+            stderr.WriteLine("sluice: interrupted; what was asked carries on in the scheduler");
             return (int)ExitCode.Interrupted;
         }
     }

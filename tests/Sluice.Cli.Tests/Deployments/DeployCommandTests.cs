@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using Sluice.Cli.Tests.Infrastructure;
+using Sluice.Testing;
 
 namespace Sluice.Cli.Tests.Deployments;
 
@@ -183,6 +184,25 @@ public sealed class DeployCommandTests(StandInFixture api) : IClassFixture<Stand
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"abort of deployment {id} accepted", result.Stdout, StringComparison.Ordinal);
         Lines.Has($@"^{id}\s+v1 → v2\s+aborted\s+step 1/3 \(10%\)\s+v1:24 v2:0\s+1970-01-01 \d\d:\d\d:\d\dZ\s+aborted on request$", list.Stdout);
+    }
+
+    [Fact]
+    public async Task Watch_CtrlC_Exit130_TheDeploymentCarriesOn()
+    {
+        var name = SluiceCli.UniqueName("interrupted");
+        Assert.Equal(0, (await api.RunAsync("deploy", name, "-f", Version(), "--auto-promote", "false")).ExitCode);
+        using var stdout = new CapturedWriter();
+        using var stderr = new CapturedWriter();
+        using var ctrlC = new CancellationTokenSource();
+
+        var watch = CliApp.RunAsync(["deployments", name, "--watch", "--interval", Fast], stdout, stderr, new Hashtable { ["SLUICE_API"] = api.Api }, ctrlC.Token);
+        await Eventually.TrueAsync(() => stdout.ToString().Contains("waitingForPromotion", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the watch reaches waitingForPromotion");
+        await ctrlC.CancelAsync();
+        var exit = await Eventually.WithinAsync(watch, TimeSpan.FromSeconds(30), "the watch ends after Ctrl-C");
+
+        Assert.Equal(130, exit);
+        Assert.Equal("sluice: interrupted; what was asked carries on in the scheduler", Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("waitingForPromotion", (await api.RunAsync("deployments", name)).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
