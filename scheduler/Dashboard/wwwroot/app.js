@@ -487,7 +487,8 @@
       return;
     }
     addEventLine({ ...e, type });
-    if (type.startsWith('consumer.')) refreshConsumers();
+    // The list shows instances and version: a scale (operation.*) changes them as a replace (consumer.*) does.
+    if (type.startsWith('consumer.') || type.startsWith('operation.')) refreshConsumers();
     if (e.consumer && e.consumer === state.selected) {
       if (type === 'consumer.deleted') {
         state.status = null;
