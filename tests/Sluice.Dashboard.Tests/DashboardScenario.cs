@@ -24,7 +24,7 @@ public abstract class DashboardScenario(IDashboardWorld world, ChromiumFixture c
         {
             await page.NavigateAsync(world.Scheduler);
             await page.EvaluateAsync("window.loadedOnce = true");
-            await page.WaitForAsync("document.getElementById('stream').dataset.state === 'live'", "the page subscribes to the event stream");
+            await WaitForLiveAsync(page);
 
             await PutConsumerAsync(name, instances: 1);
             var item = $"#consumers li[data-name={BrowserPage.Js(name)}]";
@@ -56,8 +56,8 @@ public abstract class DashboardScenario(IDashboardWorld world, ChromiumFixture c
         await PutConsumerAsync(name, instances: 1);
         await WithPageAsync(async page =>
         {
-            await page.NavigateAsync(new Uri(world.Scheduler, "/#/consumers/" + name));
-            await page.WaitForTextAsync("#c-desired", "1", "the consumer named in the address is shown");
+            await OpenConsumerAsync(page, name);
+            await page.WaitForTextAsync("#c-desired", "1", "the desired instances are shown");
 
             await page.FillAsync("#scale-instances", "2");
             await page.ClickAsync("#scale-form button");
@@ -76,6 +76,24 @@ public abstract class DashboardScenario(IDashboardWorld world, ChromiumFixture c
             Assert.True((await page.EvaluateAsync("document.getElementById('error').hidden"))?.GetValue<bool>());
             var consumer = await world.Api.GetFromJsonAsync<ConsumerView>($"api/v1/consumers/{name}");
             Assert.Equal(2, consumer!.Instances);
+            Assert.Empty(page.Problems);
+        });
+    }
+
+    [Fact]
+    public async Task Consumer_deleted_through_the_api_leaves_the_list_and_the_view()
+    {
+        var name = UniqueName("refunds");
+        await PutConsumerAsync(name, instances: 1);
+        await WithPageAsync(async page =>
+        {
+            await OpenConsumerAsync(page, name);
+
+            Assert.Equal(HttpStatusCode.NoContent, (await world.Api.DeleteAsync($"api/v1/consumers/{name}")).StatusCode);
+
+            await page.WaitForNoElementAsync($"#consumers li[data-name={BrowserPage.Js(name)}]", "the deleted consumer leaves the list");
+            await page.WaitForAsync($"document.getElementById('c-name').textContent !== {BrowserPage.Js(name)} || document.getElementById('consumer').hidden",
+                "the deleted consumer is no longer shown");
             Assert.Empty(page.Problems);
         });
     }
@@ -131,31 +149,20 @@ public abstract class DashboardScenario(IDashboardWorld world, ChromiumFixture c
         Assert.True(response.IsSuccessStatusCode, $"PUT consumer {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>Opens a tab, runs <paramref name="test"/>; on failure writes a screenshot, the console and the world's logs to the test output.</summary>
-    private protected async Task WithPageAsync(Func<BrowserPage, Task> test, [CallerMemberName] string testName = "")
+    /// <summary>Opens the page at the consumer's address and waits until it shows the consumer and follows the event stream.</summary>
+    private protected async Task OpenConsumerAsync(BrowserPage page, string name)
     {
-        await using var page = await chromium.Browser.OpenPageAsync();
-        try
-        {
-            await test(page);
-        }
-        catch
-        {
-            var shot = Path.Combine(AppContext.BaseDirectory, $"failure-{testName}.png");
-            try
-            {
-                await page.ScreenshotAsync(shot);
-                output.WriteLine($"screenshot: {shot}");
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
-            {
-                output.WriteLine($"no screenshot: {ex.Message}");
-            }
-            output.WriteLine("browser console:" + Environment.NewLine + string.Join(Environment.NewLine, page.Console));
-            output.WriteLine(world.Diagnostics());
-            throw;
-        }
+        await page.NavigateAsync(new Uri(world.Scheduler, "/#/consumers/" + name));
+        await page.WaitForTextAsync("#c-name", name, "the consumer named in the address is shown");
+        await WaitForLiveAsync(page);
     }
+
+    private protected static Task WaitForLiveAsync(BrowserPage page) =>
+        page.WaitForAsync("document.getElementById('stream').dataset.state === 'live'", "the page subscribes to the event stream");
+
+    /// <summary>Opens a tab and runs <paramref name="test"/> in it (diagnostics on failure).</summary>
+    private protected Task WithPageAsync(Func<BrowserPage, Task> test, [CallerMemberName] string testName = "") =>
+        PageRun.WithPageAsync(chromium, world, output, testName, test);
 
     protected static string EventLine(string type, string consumer) =>
         $"#events li[data-type={BrowserPage.Js(type)}][data-consumer={BrowserPage.Js(consumer)}]";

@@ -8,6 +8,8 @@
   const HISTORY_MS = 5 * 60 * 1000;
   const EVENT_LINES = 60;
   const TOKEN_KEY = 'sluice.apiToken';
+  // After a 404 of the deployments list (a scheduler without deployments), ask again this rarely, or on a deployment.* event.
+  const DEPLOYMENTS_RECHECK_MS = 30000;
   const TERMINAL = new Set(['succeeded', 'rolledBack', 'failed', 'aborted']);
   // Which deployment buttons make sense in which status (the scheduler has the last word).
   const ACTIONS = {
@@ -25,6 +27,7 @@
     selected: null,
     status: null,
     deployments: null, // null: the scheduler has no deployments endpoint (404) or none to show
+    deploymentsMissingSince: null, // when the deployments list last answered 404
     samples: [], // {t, rate, lag} per status poll of the selected consumer
     lastOffsets: null, // {t, offsets: Map 'topic/partition' -> committed offset}
     versionHues: new Map(),
@@ -151,6 +154,7 @@
     state.selected = name;
     state.status = null;
     state.deployments = null;
+    state.deploymentsMissingSince = null;
     state.samples = [];
     state.lastOffsets = null;
     $('scale-instances').value = '';
@@ -183,26 +187,39 @@
   async function fetchSelected() {
     const name = state.selected;
     if (!name) return;
+    const missing = state.deploymentsMissingSince;
+    const askDeployments = missing === null || Date.now() - missing >= DEPLOYMENTS_RECHECK_MS;
     const [status, deployments] = await Promise.allSettled([
       api('GET', consumerPath(name) + '/status'),
-      api('GET', consumerPath(name) + '/deployments'),
+      askDeployments ? api('GET', consumerPath(name) + '/deployments') : Promise.resolve(null),
     ]);
     if (name !== state.selected) return;
-    if (status.status === 'fulfilled') {
-      state.status = status.value;
-      sample(status.value);
-    } else if (status.reason.status === 404) {
-      state.status = null;
-    } else {
+    if (status.status === 'rejected') {
       showError(status.reason);
+      // The consumer is gone (deleted, or a stale address): stop polling it.
+      if (status.reason.status === 404) deselect();
+      return;
     }
-    if (deployments.status === 'fulfilled') {
+    state.status = status.value;
+    sample(status.value);
+    if (askDeployments && deployments.status === 'fulfilled') {
       state.deployments = Array.isArray(deployments.value) ? deployments.value : null;
-    } else {
-      // 404: this scheduler has no deployments endpoint (or the consumer is gone): no deployment panel.
+      state.deploymentsMissingSince = null;
+    } else if (askDeployments) {
+      // 404: this scheduler has no deployments endpoint: no deployment panel.
       state.deployments = null;
-      if (deployments.reason.status !== 404) showError(deployments.reason);
+      if (deployments.reason.status === 404) state.deploymentsMissingSince = Date.now();
+      else showError(deployments.reason);
     }
+    render();
+  }
+
+  function deselect() {
+    state.selected = null;
+    state.status = null;
+    state.deployments = null;
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    renderConsumers();
     render();
   }
 
@@ -322,6 +339,7 @@
   }
 
   function renderOperations(operations) {
+    $('operations-empty').hidden = operations.length > 0;
     $('operations').replaceChildren(...operations.map((o) => el('li', { className: 'status-' + o.status, dataset: { operation: o.id } },
       el('span', { className: 'time' }, time(o.updatedAt)),
       el('span', { className: 'kind' }, o.kind + (o.instances !== null && o.instances !== undefined ? ` to ${o.instances}` : '')),
@@ -391,7 +409,7 @@
     drawChart($('lag'), points.map((p) => [p.t, p.lag]), 'hsl(10 70% 50%)');
   }
 
-  /** A line chart of [time, value|null] over the last HISTORY_MS; null breaks the line. */
+  /** A line chart of [time, value|null] since the first point (at least 30 s, at most HISTORY_MS); null breaks the line. */
   function drawChart(canvas, points, colour) {
     const ratio = window.devicePixelRatio || 1;
     const width = canvas.clientWidth || canvas.width;
@@ -406,8 +424,10 @@
     const h = height - pad.top - pad.bottom;
     const now = Date.now();
     const values = points.map(([, v]) => v).filter((v) => v !== null);
+    canvas.dataset.points = String(values.length);
     const max = niceCeiling(Math.max(1, ...values));
-    const x = (t) => pad.left + w * (1 - (now - t) / HISTORY_MS);
+    const span = Math.min(HISTORY_MS, Math.max(30000, points.length ? now - points[0][0] : 0));
+    const x = (t) => pad.left + w * (1 - (now - t) / span);
     const y = (v) => pad.top + h * (1 - v / max);
 
     g.font = '11px system-ui, sans-serif';
@@ -426,7 +446,7 @@
     }
     g.textBaseline = 'top';
     g.textAlign = 'left';
-    g.fillText('−5 min', pad.left, pad.top + h + 4);
+    g.fillText(span >= 60000 ? `−${Math.round(span / 60000)} min` : `−${Math.round(span / 1000)} s`, pad.left, pad.top + h + 4);
     g.textAlign = 'right';
     g.fillText('now', pad.left + w, pad.top + h + 4);
     if (values.length === 0) {
@@ -436,6 +456,7 @@
       return;
     }
     g.strokeStyle = colour;
+    g.fillStyle = colour;
     g.lineWidth = 2;
     g.beginPath();
     let drawing = false;
@@ -449,6 +470,11 @@
       drawing = true;
     }
     g.stroke();
+    // The latest point as a dot, so a single sample (or the end of the line) is visible.
+    const last = [...points].reverse().find(([, v]) => v !== null);
+    g.beginPath();
+    g.arc(x(last[0]), y(last[1]), 3, 0, 2 * Math.PI);
+    g.fill();
   }
 
   function niceCeiling(v) {
@@ -474,6 +500,7 @@
     if (e.consumer && e.consumer === state.selected) line.classList.add('selected');
     const list = $('events');
     list.prepend(line);
+    $('events-empty').hidden = true;
     while (list.childElementCount > EVENT_LINES) list.lastElementChild.remove();
   }
 
@@ -491,12 +518,11 @@
     if (type.startsWith('consumer.') || type.startsWith('operation.')) refreshConsumers();
     if (e.consumer && e.consumer === state.selected) {
       if (type === 'consumer.deleted') {
-        state.status = null;
-        state.deployments = null;
-        render();
-      } else {
-        refreshSelected();
+        deselect();
+        return;
       }
+      if (type.startsWith('deployment.')) state.deploymentsMissingSince = null;
+      refreshSelected();
     }
   }
 

@@ -93,6 +93,9 @@ internal sealed class BrowserPage : IAsyncDisposable
     public Task WaitForElementAsync(string selector, string because) =>
         WaitForAsync($"document.querySelector({Js(selector)}) !== null", because);
 
+    public Task WaitForNoElementAsync(string selector, string because) =>
+        WaitForAsync($"document.querySelector({Js(selector)}) === null", because);
+
     /// <summary>Clicks the element (<c>HTMLElement.click()</c>: the click and submit handlers a person's click runs).</summary>
     public async Task ClickAsync(string selector)
     {
