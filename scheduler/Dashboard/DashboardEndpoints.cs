@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 using Sluice.Scheduler.Dashboard;
 
 // In the root namespace, as ASP.NET Core puts its Map* extensions where their callers are: every host under
@@ -46,7 +47,9 @@ internal static class DashboardEndpoints
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(tag => tag.Trim() == asset.ETag)))
+        // If-None-Match compares weakly (RFC 9110 §13.1.2): W/"x" matches "x"; * matches any existing file.
+        var current = new EntityTagHeaderValue(asset.ETag);
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

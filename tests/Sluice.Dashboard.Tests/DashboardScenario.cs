@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using Sluice.Dashboard.Tests.Browser;
@@ -121,6 +122,13 @@ public abstract class DashboardScenario(IDashboardWorld world, ChromiumFixture c
         using var again = new HttpRequestMessage(HttpMethod.Get, path);
         again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
+        using var weak = new HttpRequestMessage(HttpMethod.Get, path);
+        weak.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(response.Headers.ETag!.Tag, isWeak: true));
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(weak)).StatusCode);
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(contentType, head.Content.Headers.ContentType?.ToString());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
