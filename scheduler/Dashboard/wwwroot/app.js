@@ -340,10 +340,10 @@
 
   function renderOperations(operations) {
     $('operations-empty').hidden = operations.length > 0;
-    $('operations').replaceChildren(...operations.map((o) => el('li', { className: 'status-' + o.status, dataset: { operation: o.id } },
+    $('operations').replaceChildren(...operations.map((o) => el('li', { dataset: { operation: o.id, status: o.status } },
       el('span', { className: 'time' }, time(o.updatedAt)),
       el('span', { className: 'kind' }, o.kind + (o.instances !== null && o.instances !== undefined ? ` to ${o.instances}` : '')),
-      el('span', { className: 'badge' }, o.status),
+      el('span', { className: 'badge status-' + o.status }, o.status),
       el('span', { className: 'mono muted' }, o.id),
       o.message ? el('span', {}, o.message) : null)));
   }

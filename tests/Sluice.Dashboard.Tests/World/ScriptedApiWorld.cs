@@ -16,8 +16,8 @@ namespace Sluice.Dashboard.Tests.World;
 /// <summary>
 /// The real scheduler's dashboard files in front of a scripted REST API: one consumer, <c>orders</c>, halfway through a
 /// blue/green deployment from v1 to v2 (4 running tasks, 24 partitions, 12 on each version, offsets growing with time,
-/// lag on some partitions) and waiting for promotion. It stands in for what the engine does not produce yet (tasks,
-/// ownership, deployments) so the grid, charts and deployment panel are tested; the deployment shapes follow the
+/// lag on some partitions) and waiting for promotion. It stands in for what needs Mesos, Kafka and the deployment
+/// engine (tasks, ownership, deployments) so the grid, charts and deployment panel are tested; the deployment shapes follow the
 /// contract in docs/dashboard.md. The files (and their headers, the CSP among them) are fetched from a real
 /// <see cref="SchedulerProcess"/>. Deployment actions are recorded in <see cref="Actions"/>.
 /// </summary>
