@@ -2,11 +2,12 @@
 # Sourced, not run.
 
 # Debian packages the tests use: a real ZooKeeper server and Apache's C client,
-# kcat as an independent Kafka client, and the official Mesos v1 protos with protoc
-# for the conformance tests.
+# kcat as an independent Kafka client, the official Mesos v1 protos with protoc
+# for the conformance tests, and headless Chromium for the dashboard's browser tests.
 SLUICE_TEST_APT_PACKAGES=(
   zookeeper libzookeeper-mt2 netcat-openbsd kcat
   protobuf-compiler golang-github-mesos-mesos-go-dev golang-github-gogo-protobuf-dev
+  chromium
 )
 
 sluice_log() { printf '\033[1m[sluice]\033[0m %s\n' "$*" >&2; }

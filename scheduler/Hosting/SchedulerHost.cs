@@ -88,6 +88,7 @@ internal static class SchedulerHost
             await using var app = builder.Build();
             app.UseSluiceApi();
             app.MapSluiceApi();
+            app.MapSluiceDashboard();
             app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
             app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
             app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
