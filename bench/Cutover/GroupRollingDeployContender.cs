@@ -8,28 +8,51 @@ namespace Sluice.Bench.Cutover;
 /// then for each: start a new-version member, wait until it holds partitions and the group is
 /// stable, close one old member; finally wait until every partition flows again.
 /// </summary>
-/// <param name="name">Name in tables and JSON.</param>
-/// <param name="strategy">The client-side assignor (classic protocol).</param>
-/// <param name="sessionTimeoutMs"><c>session.timeout.ms</c>; 6,000 is a real broker's default minimum.</param>
-/// <param name="heartbeatIntervalMs"><c>heartbeat.interval.ms</c>.</param>
-/// <param name="autoCommitIntervalMs"><c>auto.commit.interval.ms</c> for stored (processed) offsets.</param>
-internal sealed class GroupRollingDeployContender(
-    string name,
-    PartitionAssignmentStrategy strategy,
-    int sessionTimeoutMs = 6_000,
-    int heartbeatIntervalMs = 500,
-    int autoCommitIntervalMs = 1_000) : ICutoverContender
+internal sealed class GroupRollingDeployContender : ICutoverContender
 {
-    public string Name => name;
+    private readonly PartitionAssignmentStrategy? _strategy;
+    private readonly int _sessionTimeoutMs;
+    private readonly int _heartbeatIntervalMs;
+    private readonly int _autoCommitIntervalMs;
 
-    public string Description =>
-        $"consumer-group rolling deploy, {strategy} assignor, session.timeout.ms {sessionTimeoutMs}, heartbeat.interval.ms {heartbeatIntervalMs}";
+    private GroupRollingDeployContender(string name, GroupProtocol protocol, PartitionAssignmentStrategy? strategy, int sessionTimeoutMs, int heartbeatIntervalMs, int autoCommitIntervalMs)
+    {
+        Name = name;
+        Protocol = protocol;
+        _strategy = strategy;
+        _sessionTimeoutMs = sessionTimeoutMs;
+        _heartbeatIntervalMs = heartbeatIntervalMs;
+        _autoCommitIntervalMs = autoCommitIntervalMs;
+    }
 
-    public PartitionAssignmentStrategy Strategy => strategy;
+    /// <summary>The classic protocol with a client-side assignor.</summary>
+    /// <param name="name">Name in tables and JSON.</param>
+    /// <param name="strategy">The assignor: cooperative-sticky, or an eager one (range, round-robin).</param>
+    /// <param name="sessionTimeoutMs"><c>session.timeout.ms</c>; 6,000 is a real broker's default minimum.</param>
+    /// <param name="heartbeatIntervalMs"><c>heartbeat.interval.ms</c>.</param>
+    /// <param name="autoCommitIntervalMs"><c>auto.commit.interval.ms</c> for stored (processed) offsets.</param>
+    public static GroupRollingDeployContender Classic(
+        string name, PartitionAssignmentStrategy strategy, int sessionTimeoutMs = 6_000, int heartbeatIntervalMs = 500, int autoCommitIntervalMs = 1_000) =>
+        new(name, GroupProtocol.Classic, strategy, sessionTimeoutMs, heartbeatIntervalMs, autoCommitIntervalMs);
+
+    /// <summary>
+    /// The KIP-848 protocol (<c>group.protocol=consumer</c>): the broker assigns, and session timeout and
+    /// heartbeat interval are the broker's (<see cref="Sluice.Local.Kafka.EmbeddedKafka.SetConsumerGroupTimeouts"/> on the mock).
+    /// </summary>
+    public static GroupRollingDeployContender Kip848(string name, int brokerSessionTimeoutMs, int brokerHeartbeatIntervalMs, int autoCommitIntervalMs = 1_000) =>
+        new(name, GroupProtocol.Consumer, null, brokerSessionTimeoutMs, brokerHeartbeatIntervalMs, autoCommitIntervalMs);
+
+    public string Name { get; }
+
+    public GroupProtocol Protocol { get; }
+
+    public string Description => Protocol == GroupProtocol.Classic
+        ? $"consumer-group rolling deploy, classic protocol, {Describe(_strategy)} assignor, session.timeout.ms {_sessionTimeoutMs}, heartbeat.interval.ms {_heartbeatIntervalMs}"
+        : $"consumer-group rolling deploy, KIP-848 protocol (broker-side assignment), broker session timeout {_sessionTimeoutMs} ms, heartbeat interval {_heartbeatIntervalMs} ms";
 
     public async Task<CutoverRun> RunAsync(CutoverScenario scenario, CancellationToken cancellationToken)
     {
-        var groupId = $"cutover-{name}-{Guid.NewGuid():N}";
+        var groupId = $"cutover-{Name}-{Guid.NewGuid():N}";
         var board = new AssignmentBoard(scenario.Partitions);
         var counters = new GroupCounters();
         var live = new List<GroupMember>();
@@ -86,20 +109,27 @@ internal sealed class GroupRollingDeployContender(
         }
         await StopAllAsync(live, timeout);
 
-        return scenario.Complete(
-            new SortedDictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["group.protocol"] = "classic",
-                ["partition.assignment.strategy"] = Describe(strategy),
-                ["session.timeout.ms"] = Text(sessionTimeoutMs),
-                ["heartbeat.interval.ms"] = Text(heartbeatIntervalMs),
-                ["enable.auto.commit"] = "true (stored offsets only: enable.auto.offset.store=false, StoreOffset after processing)",
-                ["auto.commit.interval.ms"] = Text(autoCommitIntervalMs),
-                ["on revoke"] = "synchronous Commit of the processed offsets of the revoked partitions",
-                ["fetch.wait.max.ms"] = Text(scenario.Settings.FetchWaitMaxMs),
-                ["rolling step"] = "start new member, wait until it holds partitions and the live members hold every partition once, Close one old member",
-            },
-            deployCounters);
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["group.protocol"] = Protocol == GroupProtocol.Classic ? "classic" : "consumer (KIP-848)",
+            ["enable.auto.commit"] = "true (stored offsets only: enable.auto.offset.store=false, StoreOffset after processing)",
+            ["auto.commit.interval.ms"] = Text(_autoCommitIntervalMs),
+            ["on revoke"] = "synchronous Commit of the processed offsets of the revoked partitions",
+            ["fetch.wait.max.ms"] = Text(scenario.Settings.FetchWaitMaxMs),
+            ["rolling step"] = "start new member, wait until it holds partitions and the live members hold every partition once, Close one old member",
+        };
+        if (Protocol == GroupProtocol.Classic)
+        {
+            settings["partition.assignment.strategy"] = Describe(_strategy);
+            settings["session.timeout.ms"] = Text(_sessionTimeoutMs);
+            settings["heartbeat.interval.ms"] = Text(_heartbeatIntervalMs);
+        }
+        else
+        {
+            settings["broker group.consumer.session.timeout.ms"] = Text(_sessionTimeoutMs);
+            settings["broker group.consumer.heartbeat.interval.ms"] = Text(_heartbeatIntervalMs);
+        }
+        return scenario.Complete(settings, deployCounters);
     }
 
     /// <summary>Stops every member still running, all at once.</summary>
@@ -114,21 +144,26 @@ internal sealed class GroupRollingDeployContender(
     {
         var config = scenario.BaseConsumerConfig(clientId);
         config.GroupId = groupId;
-        config.PartitionAssignmentStrategy = strategy;
-        config.SessionTimeoutMs = sessionTimeoutMs;
-        config.HeartbeatIntervalMs = heartbeatIntervalMs;
+        config.GroupProtocol = Protocol;
+        if (Protocol == GroupProtocol.Classic)
+        {
+            config.PartitionAssignmentStrategy = _strategy;
+            config.SessionTimeoutMs = _sessionTimeoutMs;
+            config.HeartbeatIntervalMs = _heartbeatIntervalMs;
+        }
         config.EnableAutoCommit = true;
-        config.AutoCommitIntervalMs = autoCommitIntervalMs;
+        config.AutoCommitIntervalMs = _autoCommitIntervalMs;
         config.EnableAutoOffsetStore = false;
         return config;
     }
 
-    private static string Describe(PartitionAssignmentStrategy strategy) => strategy switch
+    private static string Describe(PartitionAssignmentStrategy? strategy) => strategy switch
     {
         PartitionAssignmentStrategy.CooperativeSticky => "cooperative-sticky",
         PartitionAssignmentStrategy.Range => "range (eager)",
         PartitionAssignmentStrategy.RoundRobin => "roundrobin (eager)",
-        _ => strategy.ToString(),
+        null => "broker-side",
+        _ => strategy.ToString()!,
     };
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
