@@ -3,7 +3,7 @@ namespace Sluice.Bench.Cutover;
 /// <summary>
 /// The run's clock and its two logs: what the workload producer got acknowledged and what the
 /// contender's handlers finished. Also answers the waits a run needs ("every partition has
-/// progressed since t", "every produced record was processed") without polling.
+/// progressed since t", "everything produced so far was processed") without polling.
 /// </summary>
 /// <remarks>All members are thread-safe. Waiters are checked under the lock on every append.</remarks>
 internal sealed class CutoverRecorder : ICutoverSink
@@ -88,9 +88,21 @@ internal sealed class CutoverRecorder : ICutoverSink
     public Task WhenEveryPartitionProcessedSinceAsync(TimeSpan since, CancellationToken cancellationToken) =>
         WhenAsync(() => _lastProcessedAt.All(at => at >= since), cancellationToken);
 
-    /// <summary>Completes when every record acknowledged so far has been processed at least once.</summary>
-    public Task WhenAllProducedProcessedAsync(CancellationToken cancellationToken) =>
-        WhenAsync(() => _distinctProcessed.Select((offsets, p) => offsets.Count >= _producedCount[p]).All(done => done), cancellationToken);
+    /// <summary>
+    /// Completes when every record acknowledged before this call has been processed at least once
+    /// (records acknowledged later do not hold it back).
+    /// </summary>
+    public Task WhenCaughtUpAsync(CancellationToken cancellationToken)
+    {
+        int[] target;
+        lock (_gate)
+        {
+            target = (int[])_producedCount.Clone();
+        }
+        // Offsets of a partition are acknowledged in order, so "as many distinct offsets processed as
+        // were acknowledged" means every one of them, unless something beyond them was processed.
+        return WhenAsync(() => _distinctProcessed.Select((offsets, p) => offsets.Count >= target[p]).All(done => done), cancellationToken);
+    }
 
     private Task WhenAsync(Func<bool> condition, CancellationToken cancellationToken)
     {

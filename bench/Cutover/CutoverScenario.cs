@@ -12,32 +12,22 @@ namespace Sluice.Bench.Cutover;
 /// One scenario serves one contender run. The marks and notes may be called from any thread;
 /// the order of a run is described on <see cref="ICutoverContender"/>.
 /// </remarks>
-internal sealed class CutoverScenario
+internal sealed class CutoverScenario(CutoverSettings settings, string bootstrapServers, string topic, CutoverRecorder recorder, SteadyProducer producer)
 {
     public const string OldVersion = "v1";
     public const string NewVersion = "v2";
 
-    private readonly SteadyProducer _producer;
     private readonly Lock _gate = new();
     private readonly List<CutoverEvent> _events = [];
     private TimeSpan? _steadyFrom;
     private TimeSpan? _deployStarted;
     private TimeSpan? _deployFinished;
 
-    public CutoverScenario(CutoverSettings settings, string bootstrapServers, string topic, CutoverRecorder recorder, SteadyProducer producer)
-    {
-        Settings = settings;
-        BootstrapServers = bootstrapServers;
-        Topic = topic;
-        Recorder = recorder;
-        _producer = producer;
-    }
+    public CutoverSettings Settings { get; } = settings;
 
-    public CutoverSettings Settings { get; }
+    public string BootstrapServers { get; } = bootstrapServers;
 
-    public string BootstrapServers { get; }
-
-    public string Topic { get; }
+    public string Topic { get; } = topic;
 
     public int Partitions => Settings.Partitions;
 
@@ -47,7 +37,7 @@ internal sealed class CutoverScenario
     /// <summary>The handler every contender uses: call it once per finished record.</summary>
     public ICutoverSink Sink => Recorder;
 
-    internal CutoverRecorder Recorder { get; }
+    internal CutoverRecorder Recorder { get; } = recorder;
 
     /// <summary>The run's clock.</summary>
     public TimeSpan Now => Recorder.Now;
@@ -66,11 +56,15 @@ internal sealed class CutoverScenario
         EnableAutoCommit = false,
     };
 
-    /// <summary>Waits until every partition is being processed, then for the steady window.</summary>
-    /// <exception cref="TimeoutException">Some partition processed nothing within the step timeout.</exception>
+    /// <summary>
+    /// Waits until every partition is being processed and the consumers have caught up with what was
+    /// produced before they joined, then for the steady window.
+    /// </summary>
+    /// <exception cref="TimeoutException">A partition processed nothing, or the backlog was not caught up, within the step timeout.</exception>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         await WithinStepTimeout(Recorder.WhenEveryPartitionProcessedSinceAsync(TimeSpan.Zero, cancellationToken), "every partition to be processed once");
+        await WithinStepTimeout(Recorder.WhenCaughtUpAsync(cancellationToken), "the consumers to catch up with the records produced before they joined");
         var from = Now;
         lock (_gate)
         {
@@ -128,11 +122,11 @@ internal sealed class CutoverScenario
     /// </summary>
     public async Task StopProducingAndDrainAsync(CancellationToken cancellationToken)
     {
-        await _producer.StopAsync(Settings.StepTimeout);
+        await producer.StopAsync(Settings.StepTimeout);
         Note("producer stopped");
         try
         {
-            await Recorder.WhenAllProducedProcessedAsync(cancellationToken).WaitAsync(Settings.DrainTimeout, cancellationToken);
+            await Recorder.WhenCaughtUpAsync(cancellationToken).WaitAsync(Settings.DrainTimeout, cancellationToken);
             Note("drained");
         }
         catch (TimeoutException)

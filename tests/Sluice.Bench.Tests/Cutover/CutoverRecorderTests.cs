@@ -45,12 +45,12 @@ public sealed class CutoverRecorderTests
     }
 
     [Fact]
-    public async Task WhenAllProducedProcessedAsync_DuplicatesDoNotCountTheMissingRecordDoes()
+    public async Task WhenCaughtUpAsync_DuplicatesDoNotCountTheMissingRecordDoes()
     {
         var sut = CreateSut(partitions: 1);
         sut.RecordProduced(0, 0);
         sut.RecordProduced(0, 1);
-        var wait = sut.WhenAllProducedProcessedAsync(CancellationToken.None);
+        var wait = sut.WhenCaughtUpAsync(CancellationToken.None);
 
         sut.RecordProcessed(Topic, 0, 0, "v1-0", "v1");
         sut.RecordProcessed(Topic, 0, 0, "v2-0", "v2");
@@ -61,13 +61,27 @@ public sealed class CutoverRecorderTests
     }
 
     [Fact]
-    public async Task WhenAllProducedProcessedAsync_Cancelled_Throws()
+    public async Task WhenCaughtUpAsync_RecordsProducedAfterTheCall_DoNotHoldItBack()
+    {
+        var sut = CreateSut(partitions: 2);
+        sut.RecordProduced(0, 0);
+        var wait = sut.WhenCaughtUpAsync(CancellationToken.None);
+        sut.RecordProduced(0, 1);
+        sut.RecordProduced(1, 0);
+
+        sut.RecordProcessed(Topic, 0, 0, "v1-0", "v1");
+
+        await wait.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task WhenCaughtUpAsync_Cancelled_Throws()
     {
         var sut = CreateSut(partitions: 1);
         sut.RecordProduced(0, 0);
         using var cancel = new CancellationTokenSource();
 
-        var wait = sut.WhenAllProducedProcessedAsync(cancel.Token);
+        var wait = sut.WhenCaughtUpAsync(cancel.Token);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
