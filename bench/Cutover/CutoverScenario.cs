@@ -118,7 +118,7 @@ internal sealed class CutoverScenario(CutoverSettings settings, string bootstrap
 
     /// <summary>
     /// Stops the producer and waits until every acknowledged record is processed, at most the drain
-    /// timeout (what is still missing then is reported as lost).
+    /// timeout (what is still missing then is reported as lost or unprocessed).
     /// </summary>
     public async Task StopProducingAndDrainAsync(CancellationToken cancellationToken)
     {
