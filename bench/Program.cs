@@ -8,6 +8,8 @@ IBenchmark[] benchmarks =
     new ThroughputBenchmark(),
     new FanoutBenchmark(),
     new PlannerBenchmark(),
+    // The Sluice contender plugs in here: new CutoverBenchmark(sluice: new SomeSluiceContender()).
+    new CutoverBenchmark(sluice: null),
 ];
 
 if (args.Length == 1 && args[0] == "--list")

@@ -116,6 +116,21 @@ public sealed class EmbeddedKafka : IDisposable
     /// <summary>Drops errors injected for <paramref name="apiKey"/> that have not been used yet.</summary>
     public void ClearRequestErrors(KafkaApiKey apiKey) => MockClusterNative.MockClearRequestErrors(Cluster, (short)apiKey);
 
+    /// <summary>
+    /// Sets the broker-side session timeout and heartbeat interval of KIP-848 consumer groups
+    /// (<c>group.protocol=consumer</c>: <c>group.consumer.session.timeout.ms</c> and
+    /// <c>group.consumer.heartbeat.interval.ms</c>); members pick them up when they next heartbeat.
+    /// Classic groups take theirs from each client's configuration.
+    /// </summary>
+    public void SetConsumerGroupTimeouts(TimeSpan sessionTimeout, TimeSpan heartbeatInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heartbeatInterval, TimeSpan.FromMilliseconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sessionTimeout, heartbeatInterval);
+        var cluster = Cluster;
+        MockClusterNative.MockSetGroupConsumerSessionTimeoutMs(cluster, checked((int)sessionTimeout.TotalMilliseconds));
+        MockClusterNative.MockSetGroupConsumerHeartbeatIntervalMs(cluster, checked((int)heartbeatInterval.TotalMilliseconds));
+    }
+
     /// <summary>Stops the brokers and frees the native cluster. Idempotent.</summary>
     public void Dispose()
     {

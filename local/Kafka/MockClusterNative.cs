@@ -55,6 +55,12 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int MockPartitionSetLeader(IntPtr cluster, string topic, int partition, int brokerId);
 
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_group_consumer_session_timeout_ms")]
+    internal static partial void MockSetGroupConsumerSessionTimeoutMs(IntPtr cluster, int sessionTimeoutMs);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_group_consumer_heartbeat_interval_ms")]
+    internal static partial void MockSetGroupConsumerHeartbeatIntervalMs(IntPtr cluster, int heartbeatIntervalMs);
+
     [LibraryImport(Lib, EntryPoint = "rd_kafka_err2str")]
     internal static partial IntPtr ErrorToString(int error);
 }
