@@ -8,8 +8,7 @@ IBenchmark[] benchmarks =
     new ThroughputBenchmark(),
     new FanoutBenchmark(),
     new PlannerBenchmark(),
-    // The Sluice contender plugs in here: new CutoverBenchmark(sluice: new SomeSluiceContender()).
-    new CutoverBenchmark(sluice: null),
+    new CutoverBenchmark(sluice: new Sluice.Bench.Cutover.SluiceCutoverContender()),
 ];
 
 if (args.Length == 1 && args[0] == "--list")

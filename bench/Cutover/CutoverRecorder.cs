@@ -11,6 +11,7 @@ internal sealed class CutoverRecorder : ICutoverSink
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly long _started;
+    private readonly DateTimeOffset _startedUtc;
     private readonly string _topic;
     private readonly List<ProcessedRecord> _processed = new(1 << 16);
     private readonly List<ProducedRecord> _produced = new(1 << 16);
@@ -26,6 +27,7 @@ internal sealed class CutoverRecorder : ICutoverSink
         _topic = topic;
         _time = time ?? TimeProvider.System;
         _started = _time.GetTimestamp();
+        _startedUtc = _time.GetUtcNow();
         Partitions = partitions;
         _lastProcessedAt = new TimeSpan[partitions];
         Array.Fill(_lastProcessedAt, TimeSpan.MinValue);
@@ -38,7 +40,13 @@ internal sealed class CutoverRecorder : ICutoverSink
     /// <summary>Time since the recorder started: the run's clock.</summary>
     public TimeSpan Now => _time.GetElapsedTime(_started);
 
-    public void RecordProcessed(string topic, int partition, long offset, string consumerId, string version)
+    public void RecordProcessed(string topic, int partition, long offset, string consumerId, string version) =>
+        Record(topic, partition, offset, consumerId, version, Now);
+
+    public void RecordProcessedAt(string topic, int partition, long offset, string consumerId, string version, DateTimeOffset at) =>
+        Record(topic, partition, offset, consumerId, version, at - _startedUtc);
+
+    private void Record(string topic, int partition, long offset, string consumerId, string version, TimeSpan at)
     {
         if (!string.Equals(topic, _topic, StringComparison.Ordinal))
         {
@@ -46,11 +54,10 @@ internal sealed class CutoverRecorder : ICutoverSink
         }
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, Partitions);
-        var at = Now;
         lock (_gate)
         {
             _processed.Add(new ProcessedRecord(partition, offset, consumerId, version, at));
-            _lastProcessedAt[partition] = at;
+            _lastProcessedAt[partition] = at > _lastProcessedAt[partition] ? at : _lastProcessedAt[partition];
             _distinctProcessed[partition].Add(offset);
             CheckWaiters();
         }

@@ -14,4 +14,10 @@ internal interface ICutoverSink
     /// <summary>Records that <paramref name="consumerId"/> (of <paramref name="version"/>) finished a record.</summary>
     /// <exception cref="ArgumentException"><paramref name="topic"/> is not the scenario's topic.</exception>
     void RecordProcessed(string topic, int partition, long offset, string consumerId, string version);
+
+    /// <summary>
+    /// The same for a record finished in another process, which stamped the wall-clock time itself (Unix ms,
+    /// the same machine's clock): the time is placed on the run's clock.
+    /// </summary>
+    void RecordProcessedAt(string topic, int partition, long offset, string consumerId, string version, DateTimeOffset at);
 }

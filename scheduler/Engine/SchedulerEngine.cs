@@ -27,6 +27,7 @@ internal sealed partial class SchedulerEngine(
     IOptions<ControlPlaneOptions> controlPlaneOptions,
     HandoverOptions handoverOptions,
     EngineEndpoints endpoints,
+    ExecutorArtifact executor,
     IStateStore store,
     LeadershipApi leadership,
     ExecutorRegistry registry,
@@ -51,7 +52,6 @@ internal sealed partial class SchedulerEngine(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var executor = ExecutorArtifact.Resolve(_options.Executor);
         _factory = new TaskInfoFactory(executor, endpoints.ControlPlaneAddress, _options.Kafka!, ParseConfig(_options.ExecutorKafkaConfig),
             controlPlaneOptions.Value, _engine);
         LogExecutor(executor.PackageUri ?? executor.DllPath!);

@@ -32,6 +32,17 @@ internal static class SchedulerHost
             return 2;
         }
 
+        ExecutorArtifact executor;
+        try
+        {
+            executor = ExecutorArtifact.Resolve(options.Executor);
+        }
+        catch (FileNotFoundException ex)
+        {
+            error.WriteLine($"sluice-scheduler: {ex.Message}");
+            return 2;
+        }
+
         var rest = new Uri(options.Listen ?? SchedulerOptions.DefaultListen);
         var controlPlane = new Uri(options.ControlPlaneListen ?? SchedulerOptions.DefaultControlPlaneListen);
         var advertise = options.Advertise ?? rest.Host;
@@ -79,7 +90,9 @@ internal static class SchedulerHost
             builder.Services.AddSingleton(new HandoverOptions());
             builder.Services.AddSingleton(new EngineEndpoints(self.GrpcAddress!));
             builder.Services.AddSingleton<SchedulerMetrics>();
-            builder.Services.AddHostedService<SchedulerEngine>();
+            builder.Services.AddSingleton(executor);
+            builder.Services.AddSingleton<SchedulerEngine>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerEngine>());
             builder.Services.AddSingleton<ConsumerChangeQueue>();
             builder.Services.AddSingleton<IConsumerChangeSink>(sp => sp.GetRequiredService<ConsumerChangeQueue>());
             builder.Services.AddGrpc();
@@ -94,6 +107,12 @@ internal static class SchedulerHost
             app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
                 self.CandidateId, options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);
             await app.RunAsync();
+            if (app.Services.GetRequiredService<SchedulerEngine>().ExecuteTask is { IsFaulted: true } engine)
+            {
+                // The host stops when the engine fails; say why, and exit non-zero so Marathon restarts it.
+                error.WriteLine($"sluice-scheduler: the engine failed: {engine.Exception!.GetBaseException().Message}");
+                return 1;
+            }
         }
         return 0;
     }
