@@ -94,6 +94,20 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Optional, after <see cref="StartAsync"/>: connects to the brokers and reads the metadata and watermarks of
+    /// <paramref name="topics"/> now, so a partition handed over later starts fetching without connecting first
+    /// (the new owner of a handover is "warm", DESIGN.md §5).
+    /// </summary>
+    /// <returns>How many partitions the topics have.</returns>
+    /// <exception cref="KafkaException">The cluster did not answer within <paramref name="timeout"/>.</exception>
+    public Task<int> WarmUpAsync(IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        EnsureStarted();
+        return Task.Run(() => _poll.WarmUp(topics, timeout), cancellationToken);
+    }
+
+    /// <summary>
     /// Takes ownership of a partition and starts fetching it at <paramref name="startOffset"/>.
     /// Ignored (<see cref="AssignOutcome.StaleEpoch"/>) when <paramref name="epoch"/> is lower than the one held.
     /// If the partition is still being released here, the assignment waits for the release to finish.

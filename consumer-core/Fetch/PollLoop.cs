@@ -87,6 +87,27 @@ internal sealed partial class PollLoop
         return command.Task;
     }
 
+    /// <summary>
+    /// Connects the consumer's client to the cluster and reads the metadata of <paramref name="topics"/> and the
+    /// watermarks of their partitions, so the first assignment does not pay for connections (any thread:
+    /// librdkafka's metadata and watermark calls are thread-safe).
+    /// </summary>
+    public int WarmUp(IReadOnlyList<string> topics, TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        var partitions = 0;
+        foreach (var topic in topics)
+        {
+            var metadata = admin.GetMetadata(topic, timeout).Topics.FirstOrDefault(t => t.Topic == topic);
+            foreach (var partition in metadata?.Partitions ?? [])
+            {
+                _consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition.PartitionId), timeout);
+                partitions++;
+            }
+        }
+        return partitions;
+    }
+
     /// <summary>Asks for a commit on the next loop (any thread, no wait).</summary>
     public void RequestCommit() => _commitRequested = true;
 

@@ -45,6 +45,15 @@ internal sealed class ConsumerTask : IAsyncDisposable
             .SetLoggerFactory(loggers);
         var consumer = handler.ApplyTo(builder).Build();
         await consumer.StartAsync(cancellationToken);
+        try
+        {
+            // Warm before the scheduler hands over anything: connected, metadata read.
+            await consumer.WarmUpAsync([.. data.Kafka.Topics], TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (KafkaException ex)
+        {
+            loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
+        }
         foreach (var assignment in data.Assignments)
         {
             await consumer.AssignAsync(new TopicPartition(assignment.Topic, assignment.Partition), assignment.StartOffset, assignment.Epoch, cancellationToken);

@@ -10,6 +10,19 @@ namespace Sluice.Consumer.Tests.Kafka;
 public sealed class LifecycleTests(KafkaFixture fixture)
 {
     [Fact]
+    public async Task WarmUp_ReadsEveryPartitionOfTheTopics_AndAnUnknownTopicCountsNone()
+    {
+        var topic = await fixture.CreateTopicAsync("warm", 5);
+        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions(), TestKafka.ConsumerConfig(fixture))
+            .SetHandler((_, _) => ValueTask.CompletedTask)
+            .Build();
+        await consumer.StartAsync();
+
+        Assert.Equal(5, await consumer.WarmUpAsync([topic], TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await consumer.WarmUpAsync(["no-such-topic-" + Guid.NewGuid().ToString("N")], TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task BatchHandler_BatchSizeAndLinger_EveryRecordInOrderOnceAndCommittedPerBatch()
     {
         const int partitions = 2;
