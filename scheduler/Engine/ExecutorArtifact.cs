@@ -59,10 +59,10 @@ internal sealed class ExecutorArtifact
             command.Value = Dotnet;
             command.Arguments.AddRange(["dotnet", DllPath!]);
         }
-        // Executors are long-lived and judged by their pauses: compile fully up front rather than tiering up
-        // hot paths while partitions are being handed to them.
+        // Executors are judged by their pauses: no instrumented tier (dynamic PGO) re-compiling hot paths
+        // while partitions are being handed to them.
         command.Environment = new Proto.Mesos.V1.Environment();
-        command.Environment.Variables.Add(new Proto.Mesos.V1.Environment.Types.Variable { Name = "DOTNET_TieredCompilation", Value = "0" });
+        command.Environment.Variables.Add(new Proto.Mesos.V1.Environment.Types.Variable { Name = "DOTNET_TieredPGO", Value = "0" });
         foreach (var uri in artifactUris)
         {
             command.Uris.Add(new CommandInfo.Types.URI { Value = uri, Extract = true });
