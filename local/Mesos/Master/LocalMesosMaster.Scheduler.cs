@@ -57,6 +57,15 @@ public sealed partial class LocalMesosMaster
             return (null, new Refusal(400, "Expecting 'subscribe' to be present"));
         }
         var info = call.Subscribe.FrameworkInfo;
+        if (info.Id is not null && MesosIds.Validate(info.Id.Value) is { } badId)
+        {
+            return (null, new Refusal(400, $"Invalid 'framework_info.id': {badId}"));
+        }
+        if (!double.IsFinite(info.FailoverTimeout))
+        {
+            // Mesos: Duration::create(failover_timeout) must succeed.
+            return (null, new Refusal(400, $"The framework failover_timeout ({info.FailoverTimeout}) is invalid"));
+        }
         if (info.Id is not null && (call.FrameworkId is null || call.FrameworkId.Value != info.Id.Value))
         {
             return (null, new Refusal(400, "'framework_id' differs from 'subscribe.framework_info.id'"));

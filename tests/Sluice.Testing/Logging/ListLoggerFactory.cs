@@ -6,10 +6,18 @@ namespace Sluice.Testing.Logging;
 /// <summary>Keeps every entry logged through it, so tests can check what a component reported.</summary>
 public sealed class ListLoggerFactory : ILoggerFactory
 {
+    private int _errorCount;
+
+    /// <summary>Entries below this level are not kept (nor formatted); default: everything.</summary>
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Trace;
+
     public ConcurrentQueue<LogEntry> Entries { get; } = new();
 
     /// <summary>Entries at <see cref="LogLevel.Error"/> or above: what a component logs when something escaped its handling.</summary>
     public IEnumerable<LogEntry> Errors => Entries.Where(e => e.Level >= LogLevel.Error);
+
+    /// <summary>How many of <see cref="Errors"/> there are, without walking the entries (cheap enough to check after every request).</summary>
+    public int ErrorCount => Volatile.Read(ref _errorCount);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -25,10 +33,21 @@ public sealed class ListLoggerFactory : ILoggerFactory
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => true;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner.MinimumLevel;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
             owner.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+            if (logLevel >= LogLevel.Error)
+            {
+                Interlocked.Increment(ref owner._errorCount);
+            }
+        }
     }
 }
 
