@@ -72,7 +72,10 @@ public sealed class SluiceConsumerBuilder
     /// <summary>Decides once retries are exhausted (the ancestor's <c>WorkerFailureCallback</c>).</summary>
     public SluiceConsumerBuilder SetFailureCallback(WorkerFailureCallback callback) => Set(ref _onFailure, callback, nameof(SetFailureCallback));
 
-    /// <summary>The producer configuration for dead letters; by default the consumer's bootstrap servers and security settings, acks=all.</summary>
+    /// <summary>
+    /// The producer configuration for dead letters; by default the consumer's bootstrap servers and security settings,
+    /// acks=all, and room for a message as large as the consumer receives (its <c>receive.message.max.bytes</c>).
+    /// </summary>
     public SluiceConsumerBuilder SetDeadLetterProducerConfig(ProducerConfig config) => Set(ref _deadLetterConfig, config, nameof(SetDeadLetterProducerConfig));
 
     /// <summary>The registry for the consumer's metrics; by default prometheus-net's default registry.</summary>
@@ -128,9 +131,21 @@ public sealed class SluiceConsumerBuilder
             loggerFactory);
     }
 
+    /// <summary>librdkafka's default <c>receive.message.max.bytes</c>: the largest fetch response a consumer takes.</summary>
+    private const int DefaultReceiveMessageMaxBytes = 100_000_000;
+
     private static ProducerConfig DeadLetterConfigFrom(ConsumerConfig config)
     {
-        var producer = new ProducerConfig { BootstrapServers = config.BootstrapServers, Acks = Acks.All, LingerMs = 5 };
+        var producer = new ProducerConfig
+        {
+            BootstrapServers = config.BootstrapServers,
+            Acks = Acks.All,
+            LingerMs = 5,
+            // Whatever the consumer could receive must fit in a dead letter; librdkafka's producer default
+            // (1,000,000 bytes) refused a 1 MiB record, which then stopped its partition instead. The broker's
+            // max.message.bytes of the dead-letter topic still applies.
+            MessageMaxBytes = config.ReceiveMessageMaxBytes ?? DefaultReceiveMessageMaxBytes,
+        };
         foreach (var (key, value) in config)
         {
             if (key.StartsWith("security.", StringComparison.Ordinal) || key.StartsWith("sasl.", StringComparison.Ordinal) || key.StartsWith("ssl.", StringComparison.Ordinal))

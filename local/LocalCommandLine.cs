@@ -12,9 +12,12 @@ internal static class LocalCommandLine
                sluice-local kafka [--brokers N] [--topic NAME] [--partitions N] [--bootstrap-file PATH]
                sluice-local mesos [--port 5050] [--agents N] [--resources "cpus:4;mem:8192;ports:[31000-32000]"]
                                   [--attributes "rack:a"] [--heartbeat-seconds 15] [--work-dir PATH] [--master-file PATH]
+                                  [--credentials PATH]
           up      run everything: Kafka, Mesos, the scheduler (PATH = sluice-scheduler.dll) and a demo consumer under load
           kafka   run the embedded Kafka (librdkafka's mock cluster) on 127.0.0.1 until Ctrl-C
-          mesos   run a local Mesos master and agents (HTTP v1 API, real executor processes) until Ctrl-C
+          mesos   run a local Mesos master and agents (HTTP v1 API, real executor processes) until Ctrl-C;
+                  --credentials: Mesos' credentials file (JSON {"credentials":[{"principal":..,"secret":..}]}
+                  or 'principal secret' lines): schedulers must then authenticate with HTTP basic
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -41,9 +44,9 @@ internal static class LocalCommandLine
             error.WriteLine(Usage);
             return 2;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // E.g. the port is taken.
+            // E.g. the port is taken, or the credentials file is missing.
             error.WriteLine($"sluice-local: {ex.Message}");
             return 1;
         }
@@ -113,6 +116,17 @@ internal static class LocalCommandLine
             WorkDirectory = options.StringOrNull("--work-dir"),
         };
         var masterFile = options.StringOrNull("--master-file");
+        if (options.StringOrNull("--credentials") is { } credentialsFile)
+        {
+            try
+            {
+                mesosOptions.Credentials = CredentialsFile.Parse(await File.ReadAllTextAsync(credentialsFile));
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"--credentials {credentialsFile}: {ex.Message}");
+            }
+        }
         options.ThrowOnUnknown();
         try
         {
@@ -132,6 +146,10 @@ internal static class LocalCommandLine
         foreach (var agent in world.Agents)
         {
             output.WriteLine($"agent {agent.Id}: executor endpoint {agent.Endpoint}, resources {mesosOptions.AgentResources}");
+        }
+        if (mesosOptions.Credentials.Count > 0)
+        {
+            output.WriteLine($"schedulers authenticate with HTTP basic credentials ({mesosOptions.Credentials.Count} principal(s))");
         }
         output.WriteLine($"sandboxes under {world.WorkDirectory}");
         output.WriteLine("Ctrl-C stops it (and every executor it started).");

@@ -29,7 +29,11 @@ public interface IZooKeeperClient : IAsyncDisposable
     event EventHandler<ZooKeeperState>? StateChanged;
 
     /// <summary>Creates a node and returns its actual path (with the sequence suffix for sequential modes).</summary>
+    /// <remarks>The node gets the client's ACL (<see cref="NodeAcl.ClientDefault"/>).</remarks>
     Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a node with the ACL <paramref name="acl"/> and returns its actual path.</summary>
+    Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, NodeAcl acl, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a node's data and metadata. Throws <see cref="ZooKeeperErrorCode.NoNode"/> when absent.</summary>
     Task<ZNodeData> GetAsync(string path, CancellationToken cancellationToken = default);

@@ -6,7 +6,10 @@ namespace Sluice.ZooKeeper;
 /// <summary>The native half: submitting operations to the C client through the close gate.</summary>
 public sealed partial class ZooKeeperClient
 {
-    private unsafe void* CreateAcl => _options.Digest is null ? ZooKeeperConstants.OpenAclUnsafe : ZooKeeperConstants.CreatorAllAcl;
+    private unsafe void* CreateAcl => AclOf(NodeAcl.ClientDefault);
+
+    private unsafe void* AclOf(NodeAcl acl) =>
+        acl == NodeAcl.Open || _options.Digest is null ? ZooKeeperConstants.OpenAclUnsafe : ZooKeeperConstants.CreatorAllAcl;
 
     private unsafe nint InitNative(ZooKeeperClientOptions options)
     {
@@ -56,7 +59,7 @@ public sealed partial class ZooKeeperClient
         return pending.Task;
     }
 
-    private unsafe Task<string> SubmitCreate(string path, ReadOnlyMemory<byte> data, CreateMode mode)
+    private unsafe Task<string> SubmitCreate(string path, ReadOnlyMemory<byte> data, CreateMode mode, NodeAcl acl)
     {
         var pending = new PendingCompletion<string>(this, path);
         var id = PendingTable.Add(pending);
@@ -68,7 +71,7 @@ public sealed partial class ZooKeeperClient
             fixed (byte* pathPtr = pathBytes)
             fixed (byte* dataPtr = data.Span)
             {
-                rc = ZooKeeperNative.ACreate(_zh, pathPtr, dataPtr, data.Length, CreateAcl, (int)mode, NativeCallbacks.StringCompletion, (void*)id);
+                rc = ZooKeeperNative.ACreate(_zh, pathPtr, dataPtr, data.Length, AclOf(acl), (int)mode, NativeCallbacks.StringCompletion, (void*)id);
             }
         }
         finally

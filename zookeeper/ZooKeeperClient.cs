@@ -140,7 +140,11 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
 
     /// <inheritdoc/>
     public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, CancellationToken cancellationToken = default) =>
-        SubmitCreate(CheckPath(path), data, mode).WaitAsync(cancellationToken);
+        CreateAsync(path, data, mode, NodeAcl.ClientDefault, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, NodeAcl acl, CancellationToken cancellationToken = default) =>
+        SubmitCreate(CheckPath(path), data, mode, acl).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
     public Task<ZNodeData> GetAsync(string path, CancellationToken cancellationToken = default) =>

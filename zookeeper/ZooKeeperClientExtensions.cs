@@ -4,7 +4,14 @@ namespace Sluice.ZooKeeper;
 public static class ZooKeeperClientExtensions
 {
     /// <summary>Creates <paramref name="path"/> and its missing ancestors as empty persistent nodes (like <c>mkdir -p</c>).</summary>
-    public static async Task EnsurePathAsync(this IZooKeeperClient client, string path, CancellationToken cancellationToken = default)
+    public static Task EnsurePathAsync(this IZooKeeperClient client, string path, CancellationToken cancellationToken = default) =>
+        client.EnsurePathAsync(path, NodeAcl.ClientDefault, cancellationToken);
+
+    /// <summary>
+    /// Creates <paramref name="path"/> and its missing ancestors as empty persistent nodes with the ACL
+    /// <paramref name="acl"/>; nodes that exist keep theirs.
+    /// </summary>
+    public static async Task EnsurePathAsync(this IZooKeeperClient client, string path, NodeAcl acl, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -18,7 +25,7 @@ public static class ZooKeeperClientExtensions
             if (await client.ExistsAsync(prefix, cancellationToken).ConfigureAwait(false) is not null) continue;
             try
             {
-                await client.CreateAsync(prefix, default, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+                await client.CreateAsync(prefix, default, CreateMode.Persistent, acl, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
             {

@@ -47,9 +47,17 @@ internal sealed class Actor : IAsyncDisposable
         return result.Task;
     }
 
+    /// <summary>Longest delay a timer takes (2³² − 2 ms, about 49.7 days).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>Posts <paramref name="action"/> after <paramref name="due"/>; dispose the timer to cancel.</summary>
+    /// <remarks>
+    /// Delays come from callers' protobufs (failover timeouts, kill and shutdown grace periods):
+    /// a negative one runs at once, one beyond <see cref="MaxDelay"/> after <see cref="MaxDelay"/>
+    /// (longer than a local world lives) instead of throwing on the actor.
+    /// </remarks>
     public ITimer Schedule(TimeProvider time, TimeSpan due, Action action) =>
-        time.CreateTimer(_ => Post(action), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        time.CreateTimer(_ => Post(action), null, due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxDelay ? MaxDelay : due, Timeout.InfiniteTimeSpan);
 
     private async Task RunAsync()
     {

@@ -44,6 +44,15 @@ public sealed class LocalMesosOptions
 
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// Framework principals and their secrets. Empty (the default): schedulers are not
+    /// authenticated. Otherwise every request to <c>/api/v1/scheduler</c> must carry HTTP basic
+    /// credentials of one of them, or is answered 401 (Mesos' <c>--authenticate_http_frameworks</c>
+    /// with <c>--credentials</c>); a SUBSCRIBE whose <c>framework_info.principal</c> names another
+    /// principal is refused 400.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; set; } = new Dictionary<string, string>();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -54,6 +63,14 @@ public sealed class LocalMesosOptions
         if (AgentCount is < 1 or > 64)
         {
             throw new ArgumentException($"{nameof(AgentCount)} must be 1..64, not {AgentCount}");
+        }
+        foreach (var (principal, secret) in Credentials)
+        {
+            // Basic authentication splits "principal:secret" at the first colon.
+            if (string.IsNullOrEmpty(principal) || principal.Contains(':', StringComparison.Ordinal) || secret is null)
+            {
+                throw new ArgumentException($"{nameof(Credentials)}: a principal must be non-empty without ':' and have a secret, not '{principal}'");
+            }
         }
         Positive(HeartbeatInterval, nameof(HeartbeatInterval));
         Positive(AllocationInterval, nameof(AllocationInterval));

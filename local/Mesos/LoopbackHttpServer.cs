@@ -19,7 +19,7 @@ internal static class LoopbackHttpServer
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, port);
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = MesosApiHttp.MaxBodyBytes;
             // Event streams stay open for as long as the subscriber lives.
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
         });

@@ -15,13 +15,17 @@ internal enum WireEncoding
 /// <summary>
 /// The HTTP rules Mesos applies to <c>/api/v1/scheduler</c> and <c>/api/v1/executor</c>
 /// (src/master/http.cpp, src/slave/http.cpp): POST only, Content-Type present (400) and known (415),
-/// Accept known (406), body parsed into a Call (400 with the parse error).
+/// Accept known (406), body read whole (413 over <see cref="MaxBodyBytes"/>, 400 when cut short) and
+/// parsed into a Call (400 with the parse error).
 /// </summary>
 internal static class MesosApiHttp
 {
     public const string Protobuf = "application/x-protobuf";
     public const string Json = "application/json";
     public const string StreamIdHeader = "Mesos-Stream-Id";
+
+    /// <summary>Largest call body taken (64 MiB): a call is read whole before it is parsed.</summary>
+    public const int MaxBodyBytes = 64 * 1024 * 1024;
 
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithFormatDefaultValues(false));
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
@@ -66,7 +70,16 @@ internal static class MesosApiHttp
         }
 
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Over MaxRequestBodySize (413), or the body ended before its Content-Length (400): the
+            // caller's mistake, answered as such rather than left to the server as an unhandled error.
+            return (null, default, new Refusal(ex.StatusCode, $"Failed to read the request body: {ex.Message}"));
+        }
         T call;
         try
         {

@@ -31,6 +31,33 @@ internal sealed class ResourceBag
         return bag;
     }
 
+    /// <summary>
+    /// Mesos' <c>Resources::validate</c>, the parts the bag relies on: a name, a value of the
+    /// declared type, scalars finite and not negative, ranges with begin ≤ end. Null when valid.
+    /// </summary>
+    public static string? Validate(IEnumerable<Resource> resources)
+    {
+        foreach (var resource in resources)
+        {
+            if (string.IsNullOrEmpty(resource.Name))
+            {
+                return "a resource has no name";
+            }
+            switch (resource.Type)
+            {
+                case Value.Types.Type.Scalar when resource.Scalar is null:
+                    return $"'{resource.Name}' is a SCALAR without a scalar value";
+                case Value.Types.Type.Scalar when !double.IsFinite(resource.Scalar.Value) || resource.Scalar.Value < 0:
+                    return $"'{resource.Name}' has the scalar value {resource.Scalar.Value.ToString(CultureInfo.InvariantCulture)}, which is not a finite non-negative number";
+                case Value.Types.Type.Ranges when resource.Ranges is null:
+                    return $"'{resource.Name}' is RANGES without ranges";
+                case Value.Types.Type.Ranges when resource.Ranges.Range.FirstOrDefault(r => r.Begin > r.End) is { } range:
+                    return $"'{resource.Name}' has the range [{range.Begin}-{range.End}], which ends before it begins";
+            }
+        }
+        return null;
+    }
+
     public ResourceBag Clone()
     {
         var copy = new ResourceBag();

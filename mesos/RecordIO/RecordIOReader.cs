@@ -14,15 +14,22 @@ namespace Sluice.Mesos.RecordIO;
 /// (<see cref="ReadRecordAsync"/>).</para>
 /// <para>Bad input ends in a <see cref="RecordIOException"/>, never in a hang on bytes that
 /// have already arrived or in an allocation larger than <see cref="MaxRecordLength"/>: a length
-/// that is not a decimal number, a length over the maximum, a stream that ends inside a record.
-/// A stream that stays silent is not bad input: cancel the read (the Mesos clients do that
-/// with their heartbeat watchdogs).</para>
+/// that is not a decimal number, a length over the maximum or of more than
+/// <see cref="MaxLengthDigits"/> digits, a stream that ends inside a record. A stream that stays
+/// silent is not bad input: cancel the read (the Mesos clients do that with their heartbeat
+/// watchdogs).</para>
 /// <para>Not thread-safe: one read at a time.</para>
 /// </remarks>
 public sealed class RecordIOReader : IAsyncDisposable
 {
     /// <summary>Default for <see cref="MaxRecordLength"/>: 16 MiB.</summary>
     public const int DefaultMaxRecordLength = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Most digits a length may have: a uint64 has 20. More (leading zeros included) is refused,
+    /// so a header that never ends is never buffered.
+    /// </summary>
+    public const int MaxLengthDigits = 20;
 
     private readonly PipeReader _reader;
     private long _recordIndex;
@@ -177,7 +184,13 @@ public sealed class RecordIOReader : IAsyncDisposable
                     _consumed + reader.Consumed - 1);
             }
 
-            digits++;
+            if (++digits > MaxLengthDigits)
+            {
+                throw Error(
+                    $"the length of record {_recordIndex} has more than {MaxLengthDigits} digits",
+                    _consumed + reader.Consumed - 1);
+            }
+
             length = (length * 10) + (b - '0');
             if (length > MaxRecordLength)
             {

@@ -25,6 +25,10 @@ public sealed partial class MesosSchedulerClient
         Message = "[Subscribed] framework {FrameworkId} subscribed at {Endpoint}, stream {StreamId}, heartbeat every {HeartbeatSeconds} s")]
     private partial void LogSubscribed(string frameworkId, Uri endpoint, string streamId, double heartbeatSeconds);
 
+    [LoggerMessage(EventId = 115, EventName = "HeartbeatIntervalIgnored", Level = LogLevel.Warning,
+        Message = "[Subscribed] {Endpoint} announced a heartbeat interval of {Seconds} s; assuming {AssumedSeconds} s")]
+    private partial void LogHeartbeatIntervalIgnored(Uri endpoint, double seconds, double assumedSeconds);
+
     [LoggerMessage(EventId = 111, EventName = "Heartbeat", Level = LogLevel.Trace,
         Message = "[Heartbeat] from {Endpoint}")]
     private partial void LogHeartbeat(Uri endpoint);

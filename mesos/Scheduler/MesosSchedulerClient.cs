@@ -27,6 +27,12 @@ public sealed partial class MesosSchedulerClient : IMesosCaller, IAsyncDisposabl
 {
     private const string SchedulerPath = "api/v1/scheduler";
 
+    /// <summary>
+    /// Longest heartbeat interval taken from SUBSCRIBED (Mesos' default is 15 s); a longer one is
+    /// capped, a non-positive or non-finite one replaced by the assumed interval.
+    /// </summary>
+    public static readonly TimeSpan MaxHeartbeatInterval = TimeSpan.FromHours(1);
+
     private readonly SchedulerClientSettings _settings;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
@@ -119,7 +125,7 @@ public sealed partial class MesosSchedulerClient : IMesosCaller, IAsyncDisposabl
                 await using (stream.ConfigureAwait(false))
                 {
                     Volatile.Write(ref _stream, stream);
-                    stream.SetSilenceTimeout(_settings.DefaultHeartbeatInterval * _settings.MissedHeartbeats);
+                    stream.SetSilenceTimeout(_settings.DefaultHeartbeatInterval, _settings.MissedHeartbeats);
                     bool first = true;
                     while (true)
                     {
@@ -396,10 +402,22 @@ public sealed partial class MesosSchedulerClient : IMesosCaller, IAsyncDisposabl
             return;
         }
 
-        var interval = subscribed.HasHeartbeatIntervalSeconds && subscribed.HeartbeatIntervalSeconds > 0
-            ? TimeSpan.FromSeconds(subscribed.HeartbeatIntervalSeconds)
-            : _settings.DefaultHeartbeatInterval;
-        stream.SetSilenceTimeout(interval * _settings.MissedHeartbeats);
+        var interval = _settings.DefaultHeartbeatInterval;
+        if (subscribed.HasHeartbeatIntervalSeconds)
+        {
+            double seconds = subscribed.HeartbeatIntervalSeconds;
+            if (double.IsFinite(seconds) && seconds > 0)
+            {
+                // A master announcing days between heartbeats is wrong, not patient: cap it.
+                interval = TimeSpan.FromSeconds(Math.Min(seconds, MaxHeartbeatInterval.TotalSeconds));
+            }
+            else
+            {
+                LogHeartbeatIntervalIgnored(stream.Endpoint, seconds, _settings.DefaultHeartbeatInterval.TotalSeconds);
+            }
+        }
+
+        stream.SetSilenceTimeout(interval, _settings.MissedHeartbeats);
         Volatile.Write(ref _frameworkId, frameworkId.Clone());
         Volatile.Write(ref _current, new ActiveSubscription(stream.Endpoint, stream.StreamId, frameworkId.Clone()));
         LogSubscribed(frameworkId.Value, stream.Endpoint, stream.StreamId, interval.TotalSeconds);

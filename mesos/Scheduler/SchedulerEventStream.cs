@@ -37,8 +37,15 @@ internal sealed class SchedulerEventStream : IAsyncDisposable
     /// <summary>Why the stream was dropped from outside (watchdog, leader change), if it was.</summary>
     public string? DropReason => Volatile.Read(ref _dropReason);
 
-    /// <summary>Sets how long each later <see cref="ReadAsync"/> may wait for an event.</summary>
-    public void SetSilenceTimeout(TimeSpan timeout) => SilenceTimeout = timeout;
+    /// <summary>Longest silence a timer can watch (its due time is at most 2³² − 2 ms, about 49.7 days).</summary>
+    public static readonly TimeSpan MaxSilenceTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>
+    /// Sets how long each later <see cref="ReadAsync"/> may wait for an event:
+    /// <paramref name="missedHeartbeats"/> × <paramref name="heartbeatInterval"/>, at most <see cref="MaxSilenceTimeout"/>.
+    /// </summary>
+    public void SetSilenceTimeout(TimeSpan heartbeatInterval, int missedHeartbeats) =>
+        SilenceTimeout = TimeSpan.FromTicks((long)Math.Min((double)heartbeatInterval.Ticks * missedHeartbeats, MaxSilenceTimeout.Ticks));
 
     /// <summary>Ends the stream: a pending or later <see cref="ReadAsync"/> is cancelled. Thread-safe.</summary>
     public void Drop(string reason)

@@ -13,6 +13,7 @@ public static class SchedulerCommandLine
     {
         ["--master"] = Prefix + nameof(SchedulerOptions.Master),
         ["--zk"] = Prefix + nameof(SchedulerOptions.Zk),
+        ["--zk-auth"] = Prefix + nameof(SchedulerOptions.ZkAuth),
         ["--state"] = Prefix + nameof(SchedulerOptions.State),
         ["--kafka"] = Prefix + nameof(SchedulerOptions.Kafka),
         ["--framework-name"] = Prefix + nameof(SchedulerOptions.FrameworkName),

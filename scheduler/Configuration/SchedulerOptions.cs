@@ -24,6 +24,13 @@ public sealed class SchedulerOptions
     /// <summary><c>--zk</c>: ZooKeeper for framework state, <c>host:port[,host:port][/chroot]</c>. One of Zk or State is required.</summary>
     public string? Zk { get; set; }
 
+    /// <summary>
+    /// <c>--zk-auth</c>: <c>digest:user:password</c>. Sluice's znodes are then created creator-only (ZooKeeper
+    /// <c>CREATOR_ALL_ACL</c>): sessions without these credentials cannot read or write them. Prefer
+    /// <c>SLUICE_ZK_AUTH</c> to the flag, which other users of the machine can see.
+    /// </summary>
+    public string? ZkAuth { get; set; }
+
     /// <summary><c>--state</c>: <c>file:PATH</c> for a file state store (one machine), or <c>memory</c> for tests.</summary>
     public string? State { get; set; }
 

@@ -35,6 +35,12 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
             Fail(nameof(options.State), $"'{options.State}' must be file:PATH or memory");
         }
 
+        if (options.ZkAuth is not null && (State.ZooKeeperAuth.Parse(options.ZkAuth) is null || string.IsNullOrWhiteSpace(options.Zk)))
+        {
+            // The value is a secret: never echoed.
+            Fail(nameof(options.ZkAuth), "must be digest:user:password, with --zk");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Kafka))
         {
             Fail(nameof(options.Kafka), "is required: the Kafka bootstrap servers, host:port[,host:port]");

@@ -7,9 +7,10 @@ namespace Sluice.Scheduler.State;
 
 /// <summary>
 /// The scheduler's state store and leadership, opened together from <see cref="SchedulerOptions"/>:
-/// <c>--zk</c> gives a ZooKeeper session, a <see cref="LeaderElection"/> and a <see cref="ZooKeeperStateStore"/>
-/// fenced by it; <c>--state file:PATH</c> a <see cref="FileStateStore"/> (its lock file makes this the only
-/// scheduler) with <see cref="SoleLeadership"/>; <c>--state memory</c> a <see cref="MemoryStateStore"/>.
+/// <c>--zk</c> gives a ZooKeeper session (authenticated with <c>--zk-auth</c>, see <see cref="ZooKeeperAuth"/>), a
+/// <see cref="LeaderElection"/> and a <see cref="ZooKeeperStateStore"/> fenced by it; <c>--state file:PATH</c> a
+/// <see cref="FileStateStore"/> (its lock file makes this the only scheduler) with <see cref="SoleLeadership"/>;
+/// <c>--state memory</c> a <see cref="MemoryStateStore"/>.
 /// </summary>
 /// <remarks>
 /// When <see cref="Leadership"/> reports <see cref="LeadershipState.Lost"/> (ZooKeeper session expired), this
@@ -40,7 +41,12 @@ internal sealed class SchedulerState : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(options.Zk))
         {
             var client = await ZooKeeperClient.ConnectAsync(
-                new ZooKeeperClientOptions { ConnectionString = options.Zk, SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10) },
+                new ZooKeeperClientOptions
+                {
+                    ConnectionString = options.Zk,
+                    SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10),
+                    Digest = ZooKeeperAuth.Parse(options.ZkAuth),
+                },
                 loggers, cancellationToken).ConfigureAwait(false);
             try
             {

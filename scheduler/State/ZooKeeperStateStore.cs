@@ -30,8 +30,14 @@ internal sealed partial class ZooKeeperStateStore : DocumentStateStore
     public string Root { get; }
 
     /// <summary>Creates the parent nodes (<c>consumers</c>, <c>deployments</c>) if missing. Idempotent, unfenced (they hold nothing).</summary>
+    /// <remarks>
+    /// <c>/sluice</c> is shared by every framework on the ensemble, which may use other credentials: it is created
+    /// open. Everything from <c>/sluice/&lt;framework&gt;</c> down gets the client's ACL (creator-only with
+    /// <c>--zk-auth</c>).
+    /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        await _client.EnsurePathAsync(ZooKeeperLayout.Base, NodeAcl.Open, cancellationToken).ConfigureAwait(false);
         await _client.EnsurePathAsync(PathOf(StateKey.Consumers), cancellationToken).ConfigureAwait(false);
         await _client.EnsurePathAsync(PathOf(StateKey.Deployments), cancellationToken).ConfigureAwait(false);
     }

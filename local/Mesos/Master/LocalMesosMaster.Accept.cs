@@ -113,6 +113,14 @@ public sealed partial class LocalMesosMaster
         {
             return "Task has no ID";
         }
+        if (MesosIds.Validate(task.TaskId.Value) is { } badTaskId)
+        {
+            return $"Task ID is invalid: {badTaskId}";
+        }
+        if (ResourceBag.Validate(task.Resources) is { } badResources)
+        {
+            return $"Task uses invalid resources: {badResources}";
+        }
         if (framework.Tasks.ContainsKey(task.TaskId.Value) || acceptedIds.Contains(task.TaskId.Value))
         {
             return $"Task has duplicate ID: {task.TaskId.Value}";
@@ -142,6 +150,14 @@ public sealed partial class LocalMesosMaster
             if (executor.Command is null)
             {
                 return "Executor has no CommandInfo";
+            }
+            if (MesosIds.Validate(executor.ExecutorId.Value) is { } badExecutorId)
+            {
+                return $"Executor ID is invalid: {badExecutorId}";
+            }
+            if (ResourceBag.Validate(executor.Resources) is { } badExecutorResources)
+            {
+                return $"Executor uses invalid resources: {badExecutorResources}";
             }
             var executorId = executor.ExecutorId.Value;
             ExecutorInfo? running = framework.Executors.TryGetValue((agentId, executorId), out var record) ? record.Info

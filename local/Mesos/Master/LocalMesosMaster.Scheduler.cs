@@ -10,6 +10,13 @@ public sealed partial class LocalMesosMaster
 {
     private async Task HandleSchedulerAsync(HttpContext context)
     {
+        string? principal = null;
+        if (_authenticator.Enabled && (principal = _authenticator.Authenticate(context.Request)) is null)
+        {
+            LogRefused(context.Request.Path, StatusCodes.Status401Unauthorized, "no valid framework credentials");
+            await FrameworkAuthenticator.ChallengeAsync(context).ConfigureAwait(false);
+            return;
+        }
         var (call, accept, refusal) = await ReadCallAsync(context, Call.Parser).ConfigureAwait(false);
         if (refusal is not null)
         {
@@ -25,7 +32,7 @@ public sealed partial class LocalMesosMaster
                 await RefuseAsync(context, new Refusal(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")).ConfigureAwait(false);
                 return;
             }
-            var (stream, subscribeRefusal) = await _actor.Ask(() => Subscribe(call, accept)).ConfigureAwait(false);
+            var (stream, subscribeRefusal) = await _actor.Ask(() => Subscribe(call, accept, principal)).ConfigureAwait(false);
             if (subscribeRefusal is not null)
             {
                 await RefuseAsync(context, subscribeRefusal).ConfigureAwait(false);
@@ -50,13 +57,27 @@ public sealed partial class LocalMesosMaster
     // SUBSCRIBE and failover
     // ------------------------------------------------------------------
 
-    private (EventStream? Stream, Refusal? Refusal) Subscribe(Call call, WireEncoding encoding)
+    /// <param name="principal">The authenticated principal, when the master authenticates frameworks.</param>
+    private (EventStream? Stream, Refusal? Refusal) Subscribe(Call call, WireEncoding encoding, string? principal)
     {
         if (call.Subscribe is null)
         {
             return (null, new Refusal(400, "Expecting 'subscribe' to be present"));
         }
         var info = call.Subscribe.FrameworkInfo;
+        if (principal is not null && info.HasPrincipal && info.Principal != principal)
+        {
+            return (null, new Refusal(400, $"Authenticated principal '{principal}' does not match principal '{info.Principal}' set in `FrameworkInfo`"));
+        }
+        if (info.Id is not null && MesosIds.Validate(info.Id.Value) is { } badId)
+        {
+            return (null, new Refusal(400, $"Invalid 'framework_info.id': {badId}"));
+        }
+        if (!double.IsFinite(info.FailoverTimeout))
+        {
+            // Mesos: Duration::create(failover_timeout) must succeed.
+            return (null, new Refusal(400, $"The framework failover_timeout ({info.FailoverTimeout}) is invalid"));
+        }
         if (info.Id is not null && (call.FrameworkId is null || call.FrameworkId.Value != info.Id.Value))
         {
             return (null, new Refusal(400, "'framework_id' differs from 'subscribe.framework_info.id'"));

@@ -35,6 +35,7 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Actor _actor;
+    private readonly FrameworkAuthenticator _authenticator;
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrameworkRecord> _frameworks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrameworkRecord> _completedFrameworks = new(StringComparer.Ordinal);
@@ -55,6 +56,7 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         _time = options.TimeProvider;
         _logger = options.LoggerFactory.CreateLogger<LocalMesosMaster>();
         _actor = new Actor("master", _logger);
+        _authenticator = new FrameworkAuthenticator(options.Credentials);
         _startTime = _time.GetUtcNow();
         Id = Guid.NewGuid().ToString();
     }

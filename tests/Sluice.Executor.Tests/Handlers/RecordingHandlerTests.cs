@@ -98,6 +98,56 @@ public sealed class RecordingHandlerTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task Odd_records_null_keys_and_values_1_MiB_values_and_1000_headers_are_recorded_once_and_poison_fails()
+    {
+        // Record i: partition i % 3, offset i / 3. Kinds by i % 6; value "poison…" fails by the poisonPrefix setting.
+        const int count = 36;
+        var topic = await kafka.CreateTopicAsync("odd", 3);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, MessageMaxBytes = 4 << 20 }).Build())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var message = new Message<byte[]?, byte[]?>
+                {
+                    Key = i % 6 is 0 or 1 ? null : System.Text.Encoding.UTF8.GetBytes($"k{i}"),
+                    Value = (i % 6) switch
+                    {
+                        0 => null,
+                        2 => i < 6 ? new byte[1 << 20] : [1, 2, 3],
+                        4 => System.Text.Encoding.UTF8.GetBytes($"poison-{i}"),
+                        5 => [0xC3, 0x28, 0xFF],
+                        _ => [],
+                    },
+                };
+                if (i % 6 == 3)
+                {
+                    message.Headers = [];
+                    for (var h = 0; h < 1000; h++)
+                    {
+                        message.Headers.Add($"h{h}", h % 2 == 0 ? null : [(byte)h]);
+                    }
+                }
+                producer.Produce(new TopicPartition(topic, i % 3), message);
+            }
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+        var options = new SluiceConsumerOptions { MaxRetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(1) };
+        await using var consumer = await StartAsync(topic, new() { ["poisonPrefix"] = "poison" }, options);
+
+        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.ProcessedOffset == count / 3 - 1), TimeSpan.FromSeconds(30), "every partition completes");
+        var progress = consumer.GetProgress();
+        await consumer.StopAsync();
+
+        var recorded = ProcessedRecord.ReadAll(_output);
+        var poison = Enumerable.Range(0, count).Where(i => i % 6 == 4).ToList();
+        Assert.Equal(count - poison.Count, recorded.Count);
+        Assert.Equal(recorded.Count, recorded.Select(r => (r.Partition, r.Offset)).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, count).Count(i => i % 6 is 0 or 1), recorded.Count(r => r.KeyBase64 is null));
+        Assert.All(progress, p => Assert.Equal(Sluice.Consumer.Progress.PartitionState.Owned, p.State));
+        Assert.Equal(poison.Count, progress.Sum(p => p.Failures));
+    }
+
+    [Fact]
     public void A_torn_last_line_is_ignored_when_reading()
     {
         var good = new ProcessedRecord("t", 1, 42, null, "v1", "task", 1_700_000_000_000);

@@ -23,6 +23,7 @@ public sealed class LocalMesosOptionsTests
     [InlineData(nameof(LocalMesosOptions.AgentCount))]
     [InlineData(nameof(LocalMesosOptions.HeartbeatInterval))]
     [InlineData(nameof(LocalMesosOptions.AgentResources))]
+    [InlineData(nameof(LocalMesosOptions.Credentials))]
     public void Validate_InvalidSetting_ThrowsNamingIt(string property)
     {
         var options = new LocalMesosOptions();
@@ -32,6 +33,7 @@ public sealed class LocalMesosOptionsTests
             case nameof(LocalMesosOptions.AgentCount): options.AgentCount = 0; break;
             case nameof(LocalMesosOptions.HeartbeatInterval): options.HeartbeatInterval = TimeSpan.Zero; break;
             case nameof(LocalMesosOptions.AgentResources): options.AgentResources = "cpus:many"; break;
+            case nameof(LocalMesosOptions.Credentials): options.Credentials = new Dictionary<string, string> { ["a:b"] = "secret" }; break;
         }
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
@@ -42,6 +44,7 @@ public sealed class LocalMesosOptionsTests
     [InlineData("--agents", "0", "--agents")]
     [InlineData("--resources", "cpus:x", "AgentResources")]
     [InlineData("--nonsense", "1", "unknown option --nonsense")]
+    [InlineData("--credentials", "/dev/null", "names no principal")]
     public async Task Mesos_command_with_a_bad_option_prints_why_and_the_usage_and_exits_2(string option, string value, string expected)
     {
         var output = new StringWriter();

@@ -121,6 +121,37 @@ public sealed class RecordIOReaderTests
         Assert.True(stream.ReadCalls <= 10, $"read {stream.ReadCalls} bytes of digits before giving up");
     }
 
+    // Found by the Mesos fuzz review: zeros never raise the length, so an endless run of them was
+    // buffered without limit while the reader waited for the newline.
+    [Fact]
+    public async Task ReadAsync_EndlessLeadingZeros_ThrowsAfterTwentyDigitsWithoutBufferingThem()
+    {
+        var stream = new EndlessStream([], (byte)'0');
+        await using var reader = new RecordIOReader(stream);
+
+        var error = await Assert.ThrowsAsync<RecordIOException>(
+            () => Bounded.WithinAsync(reader.ReadRecordAsync(CancellationToken.None), "the length check"));
+
+        Assert.Contains($"more than {RecordIOReader.MaxLengthDigits} digits", error.Message);
+        Assert.True(stream.BytesRead <= 64 * 1024, $"read {stream.BytesRead} bytes of zeros before giving up");
+    }
+
+    [Theory]
+    [InlineData("2147483648\n")]
+    [InlineData("18446744073709551616\n")]
+    [InlineData("99999999999999999999999999999999999999\n")]
+    public async Task ReadAsync_HeaderAnnouncingGigabytesFollowedByEndlessBytes_ThrowsBeforeReadingTheBody(string header)
+    {
+        var stream = new EndlessStream(Ascii(header), (byte)'x');
+        await using var reader = new RecordIOReader(stream);
+
+        var error = await Assert.ThrowsAsync<RecordIOException>(
+            () => Bounded.WithinAsync(reader.ReadRecordAsync(CancellationToken.None), "the length check"));
+
+        Assert.Contains($"maximum of {RecordIOReader.DefaultMaxRecordLength} bytes", error.Message);
+        Assert.True(stream.BytesRead <= 64 * 1024, $"read {stream.BytesRead} bytes of the body before giving up");
+    }
+
     [Fact]
     public async Task ReadAsync_LengthEqualToMaximum_IsAccepted()
     {

@@ -7,6 +7,7 @@ using Sluice.Mesos.Scheduler;
 using Sluice.Mesos.Tests.Support;
 using Sluice.Proto.Mesos.V1;
 using Sluice.Proto.Mesos.V1.Scheduler;
+using Sluice.Testing.Logging;
 
 namespace Sluice.Mesos.Tests.Scheduler;
 
@@ -149,6 +150,32 @@ public sealed class SchedulerClientTests
         Assert.Equal(ScriptedMaster.FrameworkIdValue, resubscribe.FrameworkId.Value);
         Assert.Equal(ScriptedMaster.FrameworkIdValue, resubscribe.Subscribe.FrameworkInfo.Id.Value);
         Assert.Equal("stream-2", Assert.Single(master.Calls).StreamId);
+    }
+
+    // Found by SchedulerClientFuzzTests: 1e7 s × 3 missed heartbeats overflowed the watchdog timer and threw out of SubscribeAsync.
+    [Theory]
+    [InlineData(1e7, 3600)]
+    [InlineData(1e300, 3600)]
+    [InlineData(double.PositiveInfinity, 15)]
+    [InlineData(double.NaN, 15)]
+    [InlineData(-5, 15)]
+    public async Task Subscribe_AbsurdHeartbeatInterval_IsCappedOrReplaced_AndTheStreamKeepsWorking(double announced, double expectedSeconds)
+    {
+        await using var master = await ScriptedMaster.StartAsync();
+        master.HeartbeatSeconds = _ => announced;
+        await using var client = Builder(master.BaseUrl).Build();
+        await using var events = Pump(client);
+        var stream = await master.NextStreamAsync("stream-1");
+        await events.NextAsync("SUBSCRIBED");
+
+        await stream.SendAsync(ScriptedMaster.Heartbeat);
+        await events.NextAsync("a heartbeat after SUBSCRIBED");
+        await client.CallAsync(SchedulerCalls.Revive(), Bounded.Deadline());
+
+        var state = Assert.IsType<SchedulerConnectionState.Subscribed>(client.State);
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), state.HeartbeatInterval);
+        Assert.False(events.Completion.IsCompleted);
+        Assert.Single(master.Subscribes);
     }
 
     [Fact]

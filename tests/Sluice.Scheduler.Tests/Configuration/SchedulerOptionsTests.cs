@@ -34,6 +34,7 @@ public sealed class SchedulerOptionsTests
         zk.State = null;
         zk.Zk = "zk1:2181,zk2:2181/sluice";
         zk.Master = "zk://zk1:2181,zk2:2181/mesos";
+        zk.ZkAuth = "digest:sluice:pass:word";
         Assert.Empty(Failures(zk));
     }
 
@@ -47,6 +48,9 @@ public sealed class SchedulerOptionsTests
     [InlineData("State", null, "--zk or --state is required")]
     [InlineData("FrameworkName", "a/b", "--framework-name must be a non-empty name")]
     [InlineData("Principal", "me", "--principal and --secret go together")]
+    [InlineData("ZkAuth", "digest:sluice:pw", "--zk-auth must be digest:user:password, with --zk")]
+    [InlineData("ZkAuth", "sluice:pw", "--zk-auth must be digest:user:password")]
+    [InlineData("ZkAuth", "digest:sluice", "--zk-auth must be digest:user:password")]
     [InlineData("Listen", "ftp://x:1", "--listen 'ftp://x:1' must be http://address:port")]
     [InlineData("Listen", "http://0.0.0.0:8080", "--listen 'http://0.0.0.0:8080' listens beyond loopback without --api-token")]
     public void Validate_InvalidValue_NamesTheFlag(string property, string? value, string expected)
@@ -57,6 +61,15 @@ public sealed class SchedulerOptionsTests
         var failures = Failures(options);
 
         Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_BadZkAuth_NeverEchoesTheSecret()
+    {
+        var options = Valid();
+        options.ZkAuth = "digest:sluice-but-no-password-separator";
+
+        Assert.DoesNotContain(Failures(options), f => f.Contains("sluice-but", StringComparison.Ordinal));
     }
 
     [Fact]
