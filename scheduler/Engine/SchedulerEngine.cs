@@ -57,6 +57,8 @@ internal sealed partial class SchedulerEngine(
         LogExecutor(executor.PackageUri ?? executor.DllPath!);
         registry.Connected += OnConnected;
         registry.Disconnected += OnDisconnected;
+        var failures = 0;
+        var termStarted = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -64,6 +66,7 @@ internal sealed partial class SchedulerEngine(
                 await leadership.WhenLeaderAsync(stoppingToken);
                 using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership.CommandToken);
                 LogTermStarted();
+                termStarted = time.GetTimestamp();
                 await RunTermAsync(term.Token);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -76,8 +79,12 @@ internal sealed partial class SchedulerEngine(
             }
             catch (Exception ex) when (ex is StateStoreException or Sluice.Mesos.Http.MesosCallException or InvalidOperationException)
             {
-                LogTermEnded(ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // E.g. the master refused our credentials: a fault an operator fixes, so back off (1 s … 60 s).
+                failures = time.GetElapsedTime(termStarted) > TimeSpan.FromMinutes(1) ? 1 : failures + 1;
+                var wait = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(failures - 1, 6)));
+                LogTermFailed(ex.Message, wait.TotalSeconds);
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
             }
             finally
             {
@@ -385,6 +392,9 @@ internal sealed partial class SchedulerEngine(
 
     [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "[Engine] stopped commanding: {Reason}")]
     private partial void LogTermEnded(string reason);
+
+    [LoggerMessage(EventId = 809, Level = LogLevel.Error, Message = "[Engine] stopped commanding: {Reason}; trying again in {Seconds} s")]
+    private partial void LogTermFailed(string reason, double seconds);
 
     [LoggerMessage(EventId = 803, Level = LogLevel.Debug, Message = "[Engine] offer from {Host} does not fit a task of {Consumer}: {Reason}")]
     private partial void LogOfferDoesNotFit(string host, string consumer, DeclineReason reason);
