@@ -26,6 +26,7 @@ public static class SchedulerCommandLine
         ["--api-token"] = Prefix + nameof(SchedulerOptions.ApiToken),
         ["--failover-timeout"] = Prefix + nameof(SchedulerOptions.FailoverTimeout),
         ["--executor"] = Prefix + nameof(SchedulerOptions.Executor),
+        ["--control-plane-secret"] = Prefix + nameof(SchedulerOptions.ControlPlaneSecret),
         ["--executor-kafka-config"] = Prefix + nameof(SchedulerOptions.ExecutorKafkaConfig),
     };
 

@@ -76,6 +76,12 @@ public sealed class SchedulerOptions
     /// </summary>
     public string? ExecutorKafkaConfig { get; set; }
 
+    /// <summary>
+    /// <c>--control-plane-secret</c>: the secret executors present on the control plane (give every scheduler of an
+    /// HA set the same one). Default with <c>--state file:</c>: generated once and kept in the state directory.
+    /// </summary>
+    public string? ControlPlaneSecret { get; set; }
+
     /// <summary><c>--failover-timeout</c>: how long Mesos keeps our tasks while no scheduler is subscribed.</summary>
     /// <value>Default 7 days.</value>
     public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;

@@ -122,7 +122,8 @@ internal sealed partial class ControlPlaneService(
         {
             return true;
         }
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(_options.Secret));
+        // Hashes first: equal lengths, so the comparison's time says nothing about the secret's length either.
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(_options.Secret)));
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "[ControlPlane] task {TaskId} ({Version}) connected from {Peer}, holding {Held} partition(s)")]

@@ -78,13 +78,19 @@ internal static class SchedulerHost
         await using (state)
         {
             using var leadership = new LeadershipView(state.Leadership);
+            string? warning = null;
             builder.Services.AddSingleton(Options.Create(options));
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton(state.Store);
             builder.Services.AddSingleton<ControlPlane.ILeadership>(leadership);
             builder.Services.AddSingleton<IApiLeadership>(leadership);
             builder.Services.AddSingleton<ExecutorRegistry>();
-            builder.Services.AddSingleton(Options.Create(new ControlPlaneOptions { SchedulerId = self.CandidateId }));
+            var secret = ControlPlaneSecret.Resolve(options);
+            if (secret.Length == 0)
+            {
+                warning = "no --control-plane-secret: any process that reaches the control-plane port is accepted as an executor";
+            }
+            builder.Services.AddSingleton(Options.Create(new ControlPlaneOptions { SchedulerId = self.CandidateId, Secret = secret }));
             builder.Services.AddSingleton(state.Leadership);
             builder.Services.AddSingleton(Options.Create(new EngineOptions()));
             builder.Services.AddSingleton(new HandoverOptions());
@@ -104,6 +110,10 @@ internal static class SchedulerHost
             app.MapSluiceDashboard();
             app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
             app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
+            if (warning is not null)
+            {
+                app.Logger.LogWarning("{Warning}", warning);
+            }
             app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
                 self.CandidateId, options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);
             await app.RunAsync();
