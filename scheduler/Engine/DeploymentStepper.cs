@@ -19,6 +19,13 @@ internal sealed partial class DeploymentStepper(string consumer, IStateStore sto
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private Dictionary<PartitionKey, PartitionProgress>? _baseline;
     private string? _baselineKey;
+    private DateTimeOffset? _greenReadySince;
+
+    /// <summary>
+    /// How long green must have been ready before the first partition moves: executors that just started are still
+    /// compiling and connecting, and on shared cores they slow everyone down; moving then costs the longest pauses.
+    /// </summary>
+    public static readonly TimeSpan GreenSettleTime = TimeSpan.FromSeconds(3);
 
     /// <summary>The consumer's active deployment, or null.</summary>
     public async Task<Versioned<Deployment>?> ActiveAsync(CancellationToken cancellationToken)
@@ -84,10 +91,14 @@ internal sealed partial class DeploymentStepper(string consumer, IStateStore sto
     {
         var d = current.Value;
         var now = time.GetUtcNow();
+        if (!greenReady)
+        {
+            _greenReadySince = null;
+        }
         Deployment? next = null;
         switch (d.Status)
         {
-            case DeploymentStatus.Pending when greenReady:
+            case DeploymentStatus.Pending when greenReady && now - (_greenReadySince ??= now) >= GreenSettleTime:
                 next = d with { Status = DeploymentStatus.InProgress, CurrentStep = 0, Message = $"green tasks ready; moving {d.Steps[0].PercentOfPartitions} % of the partitions" };
                 break;
             case DeploymentStatus.InProgress or DeploymentStatus.Baking or DeploymentStatus.WaitingForPromotion when !greenHealthy:
