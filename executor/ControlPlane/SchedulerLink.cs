@@ -86,9 +86,10 @@ internal sealed partial class SchedulerLink
                 {
                     LogStreamFailed(Address, ex.Message);
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled)
+                catch (Exception)
                 {
-                    // Our own cancellation surfaces as a cancelled call: the link is stopping.
+                    // The link is stopping: whatever the stream says now (a cancelled call, or a reset because the
+                    // scheduler went away at the same moment) ends it quietly.
                     break;
                 }
                 finally
