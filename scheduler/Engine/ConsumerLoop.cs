@@ -234,7 +234,7 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
             await StepDeploymentAsync(deployment, spec, partitions, ownership, wanted, cancellationToken);
         }
         CompleteOperations(spec, partitions, ownership);
-        await _book.PersistAsync(_name, cancellationToken);
+        await _book.PersistAsync(_name, cancellationToken, record);
         return true;
     }
 

@@ -266,9 +266,10 @@ internal sealed partial class SchedulerEngine(
                 metrics.Offer("accepted");
                 foreach (var task in tasks)
                 {
-                    metrics.Launched(task.Labels.Labels_.First(l => l.Key == "sluice.consumer").Value);
+                    var consumer = task.Labels.Labels_.First(l => l.Key == "sluice.consumer").Value;
+                    metrics.Launched(consumer);
                     LogLaunching(task.TaskId.Value, offer.Hostname);
-                    events.Publish("task.launched", task.Labels.Labels_.First(l => l.Key == "sluice.consumer").Value, $"{task.TaskId.Value} on {offer.Hostname}",
+                    events.Publish("task.launched", consumer, $"{task.TaskId.Value} on {offer.Hostname}",
                         new Dictionary<string, string> { ["taskId"] = task.TaskId.Value, ["agentId"] = offer.AgentId.Value, ["host"] = offer.Hostname });
                 }
                 await framework.CallQuietlyAsync(SchedulerCalls.Accept([offer.Id], [SchedulerCalls.Launch(tasks)],

@@ -103,14 +103,15 @@ internal sealed class TaskBook(IStateStore store, ExecutorRegistry registry, Tim
     /// Writes the consumer's tasks into its stored record (keeping the spec as stored). Retries a
     /// concurrent change of the record (an API write) a few times; false when the consumer is gone.
     /// </summary>
-    public async Task<bool> PersistAsync(string consumer, CancellationToken cancellationToken)
+    /// <param name="known">The record as just read by the caller, if any: spares a read when nothing changed.</param>
+    public async Task<bool> PersistAsync(string consumer, CancellationToken cancellationToken, Versioned<ConsumerRecord>? known = null)
     {
         await _writes.WaitAsync(cancellationToken);
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                var stored = await store.GetConsumerAsync(consumer, cancellationToken);
+                var stored = attempt == 0 && known is not null ? known : await store.GetConsumerAsync(consumer, cancellationToken);
                 if (stored is null)
                 {
                     return false;
@@ -127,7 +128,7 @@ internal sealed class TaskBook(IStateStore store, ExecutorRegistry registry, Tim
                 }
                 catch (StateConflictException) when (attempt < 5)
                 {
-                    // The API replaced the spec meanwhile: read it again and write the tasks onto it.
+                    // The API replaced the spec meanwhile (or the record given was stale): read it again and write the tasks onto it.
                 }
             }
         }

@@ -43,10 +43,7 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
             await Eventually.TrueAsync(async () => (await world.TasksAsync("orders")).All(t => t.StartsWith("orders.v2.", StringComparison.Ordinal)),
                 Timeout, "the blue tasks are killed once green owns everything");
 
-            await load.StopAsync();
-            await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, world.Processed()).Lost == 0, Timeout, "every produced record is processed");
-            var report = ProcessingReport.Of(load.Delivered, world.Processed());
-            output.WriteLine(report.ToString());
+            var report = await world.StopAndReportAsync(load, Timeout);
             output.WriteLine($"records by version: {string.Join(", ", world.Processed().GroupBy(r => r.Version).Select(g => $"{g.Key} {g.Count()}"))}");
             Assert.Equal(0, report.Lost);
             Assert.Empty(report.Duplicates);
@@ -82,10 +79,7 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
             await Eventually.TrueAsync(async () => (await world.TasksAsync("payments")).All(t => t.StartsWith("payments.v1.", StringComparison.Ordinal)),
                 Timeout, "the green tasks are killed after the rollback");
 
-            await load.StopAsync();
-            await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, world.Processed()).Lost == 0, Timeout, "every produced record is processed");
-            var report = ProcessingReport.Of(load.Delivered, world.Processed());
-            output.WriteLine(report.ToString());
+            var report = await world.StopAndReportAsync(load, Timeout);
             Assert.Equal(0, report.Lost);
             Assert.DoesNotContain(world.Processed(), r => r.Version == "v2");
             Assert.Empty(report.Duplicates);
@@ -123,10 +117,7 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
             var done = await world.WaitForDeploymentAsync("ledger", second, "succeeded", Timeout);
             Assert.Equal(Partitions, done.GetProperty("partitions").GetProperty("v3").GetInt32());
 
-            await load.StopAsync();
-            await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, world.Processed()).Lost == 0, Timeout, "every produced record is processed");
-            var report = ProcessingReport.Of(load.Delivered, world.Processed());
-            output.WriteLine(report.ToString());
+            var report = await world.StopAndReportAsync(load, Timeout);
             Assert.Equal(0, report.Lost);
             Assert.Empty(report.Duplicates);
         }

@@ -191,6 +191,16 @@ internal sealed class SluiceWorld : IAsyncDisposable
 
     public IReadOnlyList<ProcessedRecord> Processed() => ProcessedRecord.ReadAll(Output);
 
+    /// <summary>Stops the load, waits until every record Kafka acknowledged was processed, and reports the run.</summary>
+    public async Task<ProcessingReport> StopAndReportAsync(LoadProducer load, TimeSpan timeout)
+    {
+        await load.StopAsync();
+        await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, Processed()).Lost == 0, timeout, "every produced record is processed");
+        var report = ProcessingReport.Of(load.Delivered, Processed());
+        _log.WriteLine(report.ToString());
+        return report;
+    }
+
     public void DumpSchedulerLog(int lines = 80)
     {
         foreach (var line in Scheduler.Output.TakeLast(lines))

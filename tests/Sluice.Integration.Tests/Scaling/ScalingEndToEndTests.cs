@@ -41,14 +41,8 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
             await Eventually.TrueAsync(async () => !(await world.TasksAsync("orders")).Contains(victim), StepTimeout, "Mesos reports the killed task gone");
             await WaitUntilServedByAsync(world, "orders", 3);
 
-            await load.StopAsync();
-            var produced = load.Delivered;
-            await Eventually.TrueAsync(() => ProcessingReport.Of(produced, world.Processed()).Lost == 0, StepTimeout,
-                "every produced record is processed");
-
-            var report = ProcessingReport.Of(produced, world.Processed());
+            var report = await world.StopAndReportAsync(load, StepTimeout);
             var beforeKill = ProcessingReport.Of([], world.Processed().Where(r => r.ProcessedAtUnixMs < killedAt).ToList());
-            output.WriteLine(report.ToString());
             output.WriteLine($"clean scale moves (before the kill): {beforeKill.Gaps}");
             Assert.Equal(0, report.Lost);
             Assert.Empty(beforeKill.Duplicates);
@@ -93,10 +87,7 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
             Assert.Equal(frameworkBefore, FrameworkIdOf(world));
             Assert.Contains(world.Scheduler.Output, l => l.Contains("[Mesos] subscribed as framework " + frameworkBefore, StringComparison.Ordinal));
 
-            await load.StopAsync();
-            await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, world.Processed()).Lost == 0, StepTimeout, "every produced record is processed");
-            var report = ProcessingReport.Of(load.Delivered, world.Processed());
-            output.WriteLine(report.ToString());
+            var report = await world.StopAndReportAsync(load, StepTimeout);
             Assert.Equal(0, report.Lost);
             Assert.Empty(report.Duplicates);
         }
