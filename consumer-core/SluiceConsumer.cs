@@ -52,7 +52,7 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<SluiceConsumer>();
         _metrics = new ConsumerMetrics(registry, options.Name);
         _reservoir = new Reservoir(options);
-        _deadLetters = new DeadLetterPublisher(deadLetterConfig, options.DeadLetterTopicSuffix);
+        _deadLetters = new DeadLetterPublisher(deadLetterConfig, options.DeadLetterTopicSuffix, options.DeadLetterTopic);
         var failures = new FailurePolicy(options, onFailedAttempt, onFailure, _deadLetters, time, _metrics, loggerFactory.CreateLogger<FailurePolicy>());
         _workers = new WorkerPool(options, handler, batchHandler, failures, _metrics,
             onStopped: partition => _ = _poll!.Send(new StopPartitionCommand(partition)),

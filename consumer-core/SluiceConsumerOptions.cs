@@ -105,6 +105,10 @@ public sealed class SluiceConsumerOptions
     /// <value>Default <c>.dlq</c>.</value>
     public string DeadLetterTopicSuffix { get; set; } = DEFAULT_DEAD_LETTER_SUFFIX;
 
+    /// <summary>One dead-letter topic for every consumed topic; when set, <see cref="DeadLetterTopicSuffix"/> is not used.</summary>
+    /// <value>Default null.</value>
+    public string? DeadLetterTopic { get; set; }
+
     /// <summary>
     /// Static pinning: partitions assigned at start (epoch 0), for use without a scheduler.
     /// Empty (the default) means the scheduler assigns partitions.
@@ -132,6 +136,7 @@ public sealed class SluiceConsumerOptions
         RetryBackoff = RetryBackoff,
         RetryUseJitter = RetryUseJitter,
         DeadLetterTopicSuffix = DeadLetterTopicSuffix,
+        DeadLetterTopic = DeadLetterTopic,
         StaticAssignment = [.. StaticAssignment],
     };
 }
@@ -169,6 +174,7 @@ public sealed class SluiceConsumerOptionsValidator : IValidateOptions<SluiceCons
         Check(options.MaxRetryDelay >= options.RetryDelay, nameof(options.MaxRetryDelay), options.MaxRetryDelay, $"must be at least {nameof(options.RetryDelay)}");
         Check(Enum.IsDefined(options.RetryBackoff), nameof(options.RetryBackoff), options.RetryBackoff, "must be Constant, Linear or Exponential");
         Check(!string.IsNullOrEmpty(options.DeadLetterTopicSuffix), nameof(options.DeadLetterTopicSuffix), options.DeadLetterTopicSuffix, "must not be empty");
+        Check(options.DeadLetterTopic is null || options.DeadLetterTopic.Trim().Length > 0, nameof(options.DeadLetterTopic), options.DeadLetterTopic, "must not be blank (null to use the suffix)");
         Check(options.StaticAssignment is not null, nameof(options.StaticAssignment), null, "must not be null");
         if (options.StaticAssignment is not null)
         {

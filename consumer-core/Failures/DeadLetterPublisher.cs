@@ -9,7 +9,7 @@ namespace Sluice.Consumer.Failures;
 /// headers and timestamp, plus <c>sluice-original-topic</c>, <c>-partition</c>, <c>-offset</c>
 /// and <c>-error</c> headers. The producer is built on first use; it is thread-safe.
 /// </summary>
-internal sealed class DeadLetterPublisher(ProducerConfig config, string suffix) : IDisposable
+internal sealed class DeadLetterPublisher(ProducerConfig config, string suffix, string? topic = null) : IDisposable
 {
     public const string OriginalTopicHeader = "sluice-original-topic";
     public const string OriginalPartitionHeader = "sluice-original-partition";
@@ -19,7 +19,7 @@ internal sealed class DeadLetterPublisher(ProducerConfig config, string suffix) 
 
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(config).Build());
 
-    public string TopicFor(string topic) => topic + suffix;
+    public string TopicFor(string consumed) => topic ?? consumed + suffix;
 
     public async Task PublishAsync(ConsumedMessage message, Exception error, CancellationToken cancellationToken)
     {

@@ -86,6 +86,10 @@ internal static class TaskDataMapping
         {
             options.CommitInterval = TimeSpan.FromMilliseconds(worker.CommitIntervalMs);
         }
+        if (worker.DeadLetterTopic.Length > 0)
+        {
+            options.DeadLetterTopic = worker.DeadLetterTopic;
+        }
         return options;
     }
 

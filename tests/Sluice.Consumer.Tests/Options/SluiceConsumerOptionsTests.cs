@@ -56,6 +56,7 @@ public sealed class SluiceConsumerOptionsTests
         { nameof(SluiceConsumerOptions.MaxRetryDelay), o => o.MaxRetryDelay = TimeSpan.FromMilliseconds(1) },
         { nameof(SluiceConsumerOptions.RetryBackoff), o => o.RetryBackoff = (DelayBackoffType)9 },
         { nameof(SluiceConsumerOptions.DeadLetterTopicSuffix), o => o.DeadLetterTopicSuffix = "" },
+        { nameof(SluiceConsumerOptions.DeadLetterTopic), o => o.DeadLetterTopic = " " },
         { nameof(SluiceConsumerOptions.StaticAssignment), o => o.StaticAssignment = [new PinnedPartition("t", -1)] },
         { nameof(SluiceConsumerOptions.StaticAssignment), o => o.StaticAssignment = [new PinnedPartition("t", 1), new PinnedPartition("t", 1, 5)] },
     };

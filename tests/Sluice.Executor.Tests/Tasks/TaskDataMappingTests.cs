@@ -69,12 +69,14 @@ public sealed class TaskDataMappingTests
             MaxAttempts = 4,
             RetryBackoffMs = 50,
             CommitIntervalMs = 250,
+            DeadLetterTopic = "orders-failed",
         });
 
         Assert.Equal(64, options.Workers);
         Assert.Equal(3, options.MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.RetryDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.CommitInterval);
+        Assert.Equal("orders-failed", options.DeadLetterTopic);
         Assert.Equal(SluiceConsumerOptions.DEFAULT_MAX_BUFFERED_BYTES, options.MaxBufferedBytes);
     }
 

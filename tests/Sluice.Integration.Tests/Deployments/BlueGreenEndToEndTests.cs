@@ -1,4 +1,4 @@
-using Sluice.Integration.Tests.Framework;
+using Sluice.EndToEnd.World;
 using Sluice.Integration.Tests.Scaling;
 using Sluice.Testing;
 using Sluice.Testing.Kafka;
@@ -20,12 +20,12 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
     public async Task A_cutover_from_v1_to_v2_under_load_with_a_pause_processes_every_record_exactly_once()
     {
         var topic = await kafka.CreateTopicAsync("cutover", Partitions);
-        await using var world = await SluiceWorld.StartAsync(kafka, output);
+        await using var world = await kafka.StartWorldAsync(output);
         await using var load = new LoadProducer(kafka.BootstrapServers, topic, Partitions, recordsPerSecond: 600);
         try
         {
             await world.PutRecordingConsumerAsync("orders", topic, instances: 2);
-            await ScalingEndToEndTests.WaitUntilServedByAsync(world, "orders", 2);
+            await world.WaitUntilServedByAsync("orders", 2, Partitions, Timeout);
             var id = await world.StartDeploymentAsync("orders", "v2", steps: [10, 50, 100], bakeSeconds: 1);
 
             await world.WaitForDeploymentAsync("orders", id, "baking", Timeout, d => d.GetProperty("step").GetInt32() == 1);
@@ -62,12 +62,12 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
     public async Task A_v2_that_fails_every_record_fails_its_gate_and_rolls_back_with_nothing_lost()
     {
         var topic = await kafka.CreateTopicAsync("badv2", Partitions);
-        await using var world = await SluiceWorld.StartAsync(kafka, output);
+        await using var world = await kafka.StartWorldAsync(output);
         await using var load = new LoadProducer(kafka.BootstrapServers, topic, Partitions, recordsPerSecond: 400);
         try
         {
             await world.PutRecordingConsumerAsync("payments", topic, instances: 2);
-            await ScalingEndToEndTests.WaitUntilServedByAsync(world, "payments", 2);
+            await world.WaitUntilServedByAsync("payments", 2, Partitions, Timeout);
             // Stop-on-failure: a failed record is never committed on v2, so after the rollback v1 processes it.
             var id = await world.StartDeploymentAsync("payments", "v2", steps: [50, 100], bakeSeconds: 2, failAll: true,
                 failurePolicy: "doNotCommitOffsetAndStop");
@@ -95,12 +95,12 @@ public sealed class BlueGreenEndToEndTests(KafkaFixture kafka, ITestOutputHelper
     public async Task A_manual_rollback_at_50_percent_returns_everything_to_v1_and_a_restart_mid_deployment_resumes_it()
     {
         var topic = await kafka.CreateTopicAsync("rollback", Partitions);
-        await using var world = await SluiceWorld.StartAsync(kafka, output);
+        await using var world = await kafka.StartWorldAsync(output);
         await using var load = new LoadProducer(kafka.BootstrapServers, topic, Partitions, recordsPerSecond: 400);
         try
         {
             await world.PutRecordingConsumerAsync("ledger", topic, instances: 2);
-            await ScalingEndToEndTests.WaitUntilServedByAsync(world, "ledger", 2);
+            await world.WaitUntilServedByAsync("ledger", 2, Partitions, Timeout);
 
             var first = await world.StartDeploymentAsync("ledger", "v2", steps: [50, 100], bakeSeconds: 600);
             var half = await world.WaitForDeploymentAsync("ledger", first, "baking", Timeout);

@@ -6,82 +6,137 @@ using Sluice.Executor.Handlers;
 using Sluice.Local.Mesos;
 using Sluice.Testing;
 using Sluice.Testing.Kafka;
-using Xunit.Abstractions;
 
-namespace Sluice.Integration.Tests.Framework;
+namespace Sluice.EndToEnd.World;
 
 /// <summary>
-/// Sluice on one machine for an end-to-end test: the local Mesos master and agents (in this process; the
-/// executors they start are real processes), the real scheduler process with a file state store, the
-/// embedded Kafka, and a directory the recording handler writes into.
+/// Sluice on one machine, end to end: the local Mesos master and agents (in this process; the executors they
+/// start are real processes), one or more real scheduler processes (file state, or ZooKeeper state with
+/// standbys), a Kafka, and a directory the recording handler writes into.
 /// </summary>
 internal sealed class SluiceWorld : IAsyncDisposable
 {
-    private readonly ITestOutputHelper _log;
+    private readonly Action<string> _log;
+    private readonly ProcessedLog _processed;
+    private SchedulerProcess _leader;
 
-    private SluiceWorld(LocalMesosWorld mesos, SchedulerProcess scheduler, string directory, ITestOutputHelper log)
+    private SluiceWorld(LocalMesosWorld mesos, IReadOnlyList<SchedulerProcess> schedulers, string directory, Action<string> log)
     {
         Mesos = mesos;
-        Scheduler = scheduler;
+        Schedulers = schedulers;
+        _leader = schedulers[0];
         Directory = directory;
         _log = log;
+        _processed = new ProcessedLog(Output);
     }
 
     public LocalMesosWorld Mesos { get; }
 
-    public SchedulerProcess Scheduler { get; }
+    /// <summary>Every scheduler instance started; the first is the leader at the start.</summary>
+    public IReadOnlyList<SchedulerProcess> Schedulers { get; }
+
+    /// <summary>The instance last seen leading (<see cref="WaitForLeaderAsync"/> looks again).</summary>
+    public SchedulerProcess Scheduler => _leader;
 
     public string Directory { get; }
 
     public string Output => Path.Combine(Directory, "processed");
 
-    public HttpClient Api => Scheduler.Api;
+    /// <summary>The REST API of <see cref="Scheduler"/>.</summary>
+    public HttpClient Api => _leader.Api;
 
-    public static async Task<SluiceWorld> StartAsync(KafkaFixture kafka, ITestOutputHelper log, int agents = 2, params string[] extraArgs)
+    public static async Task<SluiceWorld> StartAsync(IKafkaTestCluster kafka, SluiceWorldOptions options)
     {
+        if (options.Schedulers > 1 && options.ZooKeeper is null)
+        {
+            throw new ArgumentException("standby schedulers need ZooKeeper state", nameof(options));
+        }
         var directory = System.IO.Directory.CreateTempSubdirectory("sluice-world-").FullName;
         var mesos = await LocalMesosWorld.StartAsync(new LocalMesosOptions
         {
-            AgentCount = agents,
+            AgentCount = options.Agents,
             AgentResources = "cpus:8;mem:16384;disk:10240;ports:[31000-32000]",
             HeartbeatInterval = TimeSpan.FromSeconds(1),
             AllocationInterval = TimeSpan.FromMilliseconds(250),
             WorkDirectory = Path.Combine(directory, "mesos"),
         });
-        var scheduler = new SchedulerProcess([
+        // A chroot per world: worlds sharing one ZooKeeper server never see each other's state.
+        string[] state = options.ZooKeeper is { } zk
+            ? ["--zk", $"{zk}/sluice-{Guid.NewGuid():N}"]
+            : ["--state", "file:" + Path.Combine(directory, "state")];
+        var schedulers = Enumerable.Range(0, options.Schedulers).Select(i => new SchedulerProcess([
             "--master", mesos.MasterUrl.ToString().TrimEnd('/'),
-            "--state", "file:" + Path.Combine(directory, "state"),
+            .. state,
             "--kafka", kafka.BootstrapServers,
             "--framework-name", "sluice-e2e",
             "--executor-kafka-config", $"fetch.wait.max.ms={kafka.FetchWaitMaxMs}",
-            .. extraArgs,
-        ]);
+            .. options.SchedulerArgs,
+        ], options.Schedulers == 1 ? "scheduler" : $"scheduler{i + 1}")).ToList();
         try
         {
-            await scheduler.StartAsync();
+            // The first one started leads: the others join as standbys once it has won.
+            foreach (var scheduler in schedulers)
+            {
+                await scheduler.StartAsync();
+                if (scheduler == schedulers[0] && schedulers.Count > 1)
+                {
+                    await Eventually.TrueAsync(async () => await scheduler.HealthAsync() == true, TimeSpan.FromSeconds(60), $"{scheduler.Name} leads");
+                }
+            }
         }
         catch
         {
-            await scheduler.DisposeAsync();
+            foreach (var scheduler in schedulers)
+            {
+                await scheduler.DisposeAsync();
+            }
             await mesos.DisposeAsync();
             throw;
         }
-        return new SluiceWorld(mesos, scheduler, directory, log);
+        return new SluiceWorld(mesos, schedulers, directory, options.Log ?? (_ => { }));
     }
 
-    /// <summary>PUT a consumer with the recording handler writing into <see cref="Output"/>.</summary>
-    public async Task PutRecordingConsumerAsync(string name, string topic, int instances, string version = "v1", int workers = 4)
+    /// <summary>Waits until one running instance (other than <paramref name="except"/>) says it leads, and points <see cref="Api"/> at it.</summary>
+    public async Task<SchedulerProcess> WaitForLeaderAsync(TimeSpan timeout, SchedulerProcess? except = null)
     {
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var scheduler in Schedulers.Where(s => s.IsRunning && s != except))
+            {
+                if (await scheduler.HealthAsync() == true)
+                {
+                    _leader = scheduler;
+                    return true;
+                }
+            }
+            return false;
+        }, timeout, "a scheduler instance leads");
+        return _leader;
+    }
+
+    /// <summary>
+    /// PUT a consumer with the recording handler writing into <see cref="Output"/>. With <paramref name="deadLetterTopic"/>,
+    /// values starting with <see cref="LoadProducer.PoisonPrefix"/> fail and go there (policy deadLetterAndContinue).
+    /// </summary>
+    public async Task PutRecordingConsumerAsync(string name, string topic, int instances, string version = "v1", int workers = 4, string? deadLetterTopic = null)
+    {
+        var settings = new JsonObject { ["output"] = Output };
         var spec = new JsonObject
         {
             ["topics"] = new JsonArray(topic),
             ["groupId"] = name + "-group",
             ["version"] = version,
-            ["handler"] = new JsonObject { ["type"] = "sluice:record", ["settings"] = new JsonObject { ["output"] = Output } },
+            ["handler"] = new JsonObject { ["type"] = "sluice:record", ["settings"] = settings },
             ["resources"] = new JsonObject { ["cpus"] = 0.1, ["mem"] = 128 },
             ["instances"] = instances,
             ["workers"] = workers,
         };
+        if (deadLetterTopic is not null)
+        {
+            settings["poisonPrefix"] = LoadProducer.PoisonPrefix;
+            spec["failurePolicy"] = "deadLetterAndContinue";
+            spec["deadLetterTopic"] = deadLetterTopic;
+        }
         using var response = await Api.PutAsJsonAsync($"api/v1/consumers/{name}", spec);
         await EnsureAsync(response, HttpStatusCode.Created, HttpStatusCode.OK);
     }
@@ -189,7 +244,29 @@ internal sealed class SluiceWorld : IAsyncDisposable
             .ToDictionary(p => p.GetProperty("partition").GetInt32(), p => p.GetProperty("owner").GetString());
     }
 
-    public IReadOnlyList<ProcessedRecord> Processed() => ProcessedRecord.ReadAll(Output);
+    /// <summary>
+    /// Waits for exactly <paramref name="instances"/> running tasks, all connected, owning every one of the
+    /// topic's <paramref name="partitions"/> partitions between them.
+    /// </summary>
+    public async Task WaitUntilServedByAsync(string consumer, int instances, int partitions, TimeSpan timeout)
+    {
+        string last = "";
+        await Eventually.TrueAsync(async () =>
+        {
+            var status = await StatusAsync(consumer);
+            var running = status.GetProperty("tasks").EnumerateArray()
+                .Where(t => t.GetProperty("mesosState").GetString() == "running" && t.GetProperty("connected").GetBoolean())
+                .Select(t => t.GetProperty("taskId").GetString()!)
+                .ToHashSet();
+            var all = status.GetProperty("partitions").EnumerateArray().ToList();
+            var owned = all.Count(p => p.GetProperty("owner").GetString() is { } o && running.Contains(o) && p.GetProperty("state").GetString() == "owned");
+            last = $"{running.Count} running+connected of {status.GetProperty("tasks").GetArrayLength()}, {owned}/{partitions} partitions owned by them";
+            return running.Count == instances && all.Count == partitions && owned == partitions;
+        }, timeout, $"{instances} task(s) serve every partition of {consumer} (last: {last})");
+    }
+
+    /// <summary>Every record the recording handler wrote so far (read incrementally: cheap to poll).</summary>
+    public IReadOnlyList<ProcessedRecord> Processed() => _processed.Read();
 
     /// <summary>Stops the load, waits until every record Kafka acknowledged was processed, and reports the run.</summary>
     public async Task<ProcessingReport> StopAndReportAsync(LoadProducer load, TimeSpan timeout)
@@ -197,15 +274,18 @@ internal sealed class SluiceWorld : IAsyncDisposable
         await load.StopAsync();
         await Eventually.TrueAsync(() => ProcessingReport.Of(load.Delivered, Processed()).Lost == 0, timeout, "every produced record is processed");
         var report = ProcessingReport.Of(load.Delivered, Processed());
-        _log.WriteLine(report.ToString());
+        _log(report.ToString());
         return report;
     }
 
     public void DumpSchedulerLog(int lines = 80)
     {
-        foreach (var line in Scheduler.Output.TakeLast(lines))
+        foreach (var scheduler in Schedulers)
         {
-            _log.WriteLine("scheduler| " + line);
+            foreach (var line in scheduler.Output.TakeLast(lines))
+            {
+                _log($"{scheduler.Name}| {line}");
+            }
         }
     }
 
@@ -219,7 +299,10 @@ internal sealed class SluiceWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Scheduler.DisposeAsync();
+        foreach (var scheduler in Schedulers)
+        {
+            await scheduler.DisposeAsync();
+        }
         await Mesos.DisposeAsync();
         try
         {

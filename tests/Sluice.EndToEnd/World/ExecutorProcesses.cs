@@ -1,4 +1,4 @@
-namespace Sluice.Integration.Tests.Framework;
+namespace Sluice.EndToEnd.World;
 
 /// <summary>Finds the executor process of a task (the agent starts it with <c>MESOS_EXECUTOR_ID</c> = the task id).</summary>
 internal static class ExecutorProcesses

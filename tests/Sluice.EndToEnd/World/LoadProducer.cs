@@ -1,31 +1,39 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 
-namespace Sluice.Integration.Tests.Framework;
+namespace Sluice.EndToEnd.World;
 
 /// <summary>
 /// Continuous load on a topic: a steady rate spread over every partition, remembering every record Kafka
-/// acknowledged (partition, offset), so a test can check each was processed.
+/// acknowledged (partition, offset), so a test can check each was processed. With <c>poisonEvery</c> = n,
+/// every n-th record's value starts with <see cref="PoisonPrefix"/> and is remembered apart, in <see cref="Poison"/>.
 /// </summary>
 internal sealed class LoadProducer : IAsyncDisposable
 {
     private readonly IProducer<string, string> _producer;
+    public const string PoisonPrefix = "poison-";
+
     private readonly ConcurrentBag<(int Partition, long Offset)> _delivered = [];
+    private readonly ConcurrentBag<(int Partition, long Offset)> _poison = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private int _failed;
 
-    public LoadProducer(string bootstrap, string topic, int partitions, int recordsPerSecond)
+    public LoadProducer(string bootstrap, string topic, int partitions, int recordsPerSecond, int poisonEvery = 0)
     {
         _producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, EnableIdempotence = true }).Build();
-        _run = Task.Run(() => Run(topic, partitions, recordsPerSecond, _stop.Token));
+        _run = Task.Run(() => Run(topic, partitions, recordsPerSecond, poisonEvery, _stop.Token));
     }
 
+    /// <summary>Every healthy record Kafka acknowledged.</summary>
     public IReadOnlyCollection<(int Partition, long Offset)> Delivered => _delivered;
 
-    public int Count => _delivered.Count;
+    /// <summary>Every poison record Kafka acknowledged.</summary>
+    public IReadOnlyCollection<(int Partition, long Offset)> Poison => _poison;
 
-    private void Run(string topic, int partitions, int rate, CancellationToken stop)
+    public int Count => _delivered.Count + _poison.Count;
+
+    private void Run(string topic, int partitions, int rate, int poisonEvery, CancellationToken stop)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         long sent = 0;
@@ -36,7 +44,10 @@ internal sealed class LoadProducer : IAsyncDisposable
             for (; sent < due; sent++)
             {
                 var partition = (int)(sent % partitions);
-                _producer.Produce(new TopicPartition(topic, partition), new Message<string, string> { Key = $"k{sent % 97}", Value = $"v{sent}" }, report =>
+                var poison = poisonEvery > 0 && sent % poisonEvery == poisonEvery - 1;
+                var into = poison ? _poison : _delivered;
+                var value = poison ? $"{PoisonPrefix}v{sent}" : $"v{sent}";
+                _producer.Produce(new TopicPartition(topic, partition), new Message<string, string> { Key = $"k{sent % 97}", Value = value }, report =>
                 {
                     if (report.Error.IsError)
                     {
@@ -44,7 +55,7 @@ internal sealed class LoadProducer : IAsyncDisposable
                     }
                     else
                     {
-                        _delivered.Add((report.Partition.Value, report.Offset.Value));
+                        into.Add((report.Partition.Value, report.Offset.Value));
                     }
                 });
             }

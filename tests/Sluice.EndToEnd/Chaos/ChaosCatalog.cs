@@ -1,0 +1,15 @@
+namespace Sluice.EndToEnd.Chaos;
+
+/// <summary>Every fault scenario, in issue 11's order.</summary>
+internal static class ChaosCatalog
+{
+    public static IReadOnlyList<ChaosScenario> All() =>
+    [
+        new ExecutorKilled(),
+        new LeaderKilled(),
+        new LeaderSessionExpired(),
+        new BrokerOutage(),
+        new PoisonRecords(),
+        new CutoverWithExecutorKilled(),
+    ];
+}
