@@ -36,6 +36,13 @@ public sealed class LocalMesosOptions
     /// <summary>Grace between a kill and SIGTERM/SIGKILL when the task has no kill policy (Mesos' command executor: 3 s).</summary>
     public TimeSpan DefaultKillGracePeriod { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long an agent that lost its master waits, at most, before it tries to register again
+    /// (Mesos' <c>--registration_backoff_factor</c>, 1 s): a random part of it, the bound
+    /// doubling after each failed attempt up to a minute.
+    /// </summary>
+    public TimeSpan RegistrationBackoffFactor { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Agents' work directory (sandboxes under it); null = a temporary directory removed on dispose.</summary>
     public string? WorkDirectory { get; set; }
 
@@ -78,6 +85,7 @@ public sealed class LocalMesosOptions
         Positive(ExecutorRegistrationTimeout, nameof(ExecutorRegistrationTimeout));
         Positive(ExecutorShutdownGracePeriod, nameof(ExecutorShutdownGracePeriod));
         Positive(DefaultKillGracePeriod, nameof(DefaultKillGracePeriod));
+        Positive(RegistrationBackoffFactor, nameof(RegistrationBackoffFactor));
         try
         {
             _ = ResourceText.ParseResources(AgentResources);

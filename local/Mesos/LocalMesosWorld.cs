@@ -65,6 +65,17 @@ public sealed class LocalMesosWorld : IAsyncDisposable
         return new LocalMesosWorld(master, agents, workDirectory, owned);
     }
 
+    /// <summary>
+    /// Restarts the master the way a Mesos master fails over: it stops (every scheduler stream and
+    /// agent connection is cut, connections are refused), stays down for <paramref name="downtime"/>,
+    /// and starts again on the same URL knowing only its registry of agents. Executors keep
+    /// running throughout; agents register again with their tasks, and schedulers subscribe again
+    /// with their framework ids. See <see cref="LocalMesosMaster.StopAsync"/> and
+    /// <see cref="LocalMesosMaster.RecoverAsync"/> to hold the master down yourself.
+    /// </summary>
+    public Task RestartMasterAsync(TimeSpan downtime, CancellationToken cancellationToken = default) =>
+        Master.RestartAsync(downtime, cancellationToken);
+
     /// <summary>Stops agents first (killing every executor process tree), then the master.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -22,6 +22,9 @@ internal sealed class AgentTask(TaskInfo info)
 
     public TaskState State { get; set; } = TaskState.TaskStaging;
 
+    /// <summary>The newest status taken for the task (reported with it when the agent re-registers).</summary>
+    public TaskStatus? Latest { get; set; }
+
     public bool KillRequested { get; set; }
 }
 
@@ -88,4 +91,10 @@ internal sealed class UpdateStream
     public ITimer? Retry { get; set; }
 
     public TimeSpan Backoff { get; set; }
+
+    /// <summary>The task the updates are of, when the agent knew it (null for updates of tasks it never had).</summary>
+    public AgentTask? Task { get; set; }
 }
+
+/// <summary>A custom executor's exit, as the agent tells the master (Mesos' <c>ExitedExecutorMessage</c>).</summary>
+internal sealed record ExecutorExit(string FrameworkId, string ExecutorId, int Status);

@@ -131,7 +131,11 @@ public sealed partial class LocalMesosAgent
                 {
                     return new Refusal(400, "Expecting 'message' to be present");
                 }
-                _master.OnExecutorMessage(Id, run!.FrameworkId, run.ExecutorId, call.Message.Data);
+                if (_session is not null)
+                {
+                    // MESSAGE is unreliable in Mesos: with no master to pass it to, it is dropped.
+                    _master.OnExecutorMessage(Id, run!.FrameworkId, run.ExecutorId, call.Message.Data);
+                }
                 return null;
             case ExecutorCall.Types.Type.Heartbeat:
                 return null;
@@ -162,11 +166,7 @@ public sealed partial class LocalMesosAgent
             {
                 stored.Source = TaskStatus.Types.Source.Executor;
             }
-            if (run.Tasks.TryGetValue(status.TaskId.Value, out var task))
-            {
-                task.State = status.State;
-            }
-            Enqueue(run.FrameworkId, stored);
+            Enqueue(run.FrameworkId, run.Tasks.GetValueOrDefault(status.TaskId.Value), stored);
         }
         run.Stream?.Send(new ExecutorEvent
         {

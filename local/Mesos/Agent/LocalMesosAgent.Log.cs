@@ -31,6 +31,15 @@ public sealed partial class LocalMesosAgent
     [LoggerMessage(Level = LogLevel.Debug, Message = "[Update] re-sending unacknowledged {State} of task {TaskId}")]
     private partial void LogRetrying(string taskId, string state);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[Master] agent {AgentId} lost its master; executors keep running, status updates wait")]
+    private partial void LogMasterLost(string agentId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "[Master] agent {AgentId} registering again with {Tasks} task(s)")]
+    private partial void LogReregistering(string agentId, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[Master] agent {AgentId} registered again; sending the status updates that waited")]
+    private partial void LogReregistered(string agentId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Agent {AgentId}: some executor processes did not end after SIGKILL")]
     private partial void LogProcessesSurvived(string agentId);
 }

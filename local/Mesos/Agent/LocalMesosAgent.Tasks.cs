@@ -219,7 +219,7 @@ public sealed partial class LocalMesosAgent
         run.Queued.Clear();
         // Mesos sends the wait status: exit code << 8, or the signal number.
         var waitStatus = exitCode is { } exit ? (exit > 128 && exit <= 128 + 64 ? exit - 128 : exit << 8) : -1;
-        _master.OnExecutorExited(Id, run.FrameworkId, run.ExecutorId, waitStatus);
+        ExecutorExited(new ExecutorExit(run.FrameworkId, run.ExecutorId, waitStatus));
     }
 
     private static string SignalName(int signal) => signal switch
@@ -239,11 +239,7 @@ public sealed partial class LocalMesosAgent
     /// <summary>An update the agent itself generates (source AGENT); reliable, so it has a uuid.</summary>
     private void SendAgentUpdate(ExecutorRun run, TaskID taskId, TaskState state, TaskStatus.Types.Reason reason, string message)
     {
-        if (run.Tasks.TryGetValue(taskId.Value, out var task))
-        {
-            task.State = state;
-        }
-        Enqueue(run.FrameworkId, new TaskStatus
+        Enqueue(run.FrameworkId, run.Tasks.GetValueOrDefault(taskId.Value), new TaskStatus
         {
             TaskId = taskId,
             State = state,
@@ -260,7 +256,6 @@ public sealed partial class LocalMesosAgent
     /// <summary>An update of the built-in command executor (source EXECUTOR, as Mesos' command executor).</summary>
     private void SendExecutorUpdate(ExecutorRun run, AgentTask task, TaskState state, TaskStatus.Types.Reason? reason, string? message = null)
     {
-        task.State = state;
         var status = new TaskStatus
         {
             TaskId = task.Info.TaskId,
@@ -279,11 +274,17 @@ public sealed partial class LocalMesosAgent
         {
             status.Message = message;
         }
-        Enqueue(run.FrameworkId, status);
+        Enqueue(run.FrameworkId, task, status);
     }
 
-    private void Enqueue(string frameworkId, TaskStatus status)
+    /// <summary>Stores <paramref name="status"/> as the latest of <paramref name="task"/> (if the agent knows it) and queues it for the master.</summary>
+    private void Enqueue(string frameworkId, AgentTask? task, TaskStatus status)
     {
+        if (task is not null)
+        {
+            task.State = status.State;
+            task.Latest = status;
+        }
         if (_frameworks.TryGetValue(frameworkId, out var framework) && framework.Removed)
         {
             return;
@@ -296,6 +297,8 @@ public sealed partial class LocalMesosAgent
         }
         stream.Pending.Enqueue(status);
         stream.Latest = status.State;
+        // Kept for a re-registration report: the task may outlive its run while updates wait.
+        stream.Task ??= task;
         if (stream.Pending.Count == 1)
         {
             SendHead(frameworkId, stream);
@@ -305,6 +308,12 @@ public sealed partial class LocalMesosAgent
     /// <summary>Sends the oldest unacknowledged update and arms its retry (doubling, capped at 10 min as in Mesos).</summary>
     private void SendHead(string frameworkId, UpdateStream stream)
     {
+        if (_session is null)
+        {
+            // As Mesos' status update manager while the agent has no master: paused. The updates
+            // wait in order and all go out again once the agent has registered (ResendPending).
+            return;
+        }
         var head = stream.Pending.Peek();
         _master.OnStatusUpdate(Id, frameworkId, head, stream.Latest);
         stream.Retry?.Dispose();

@@ -32,9 +32,14 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
     private readonly Dictionary<(string FrameworkId, string TaskId), UpdateStream> _updates = [];
     private readonly List<ExecutorRun> _allRuns = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<ExecutorExit> _exitsWhileAway = [];
     private WebApplication? _app;
     private ITimer? _heartbeats;
     private AgentInfo _info = new();
+    private AgentSession? _session;
+    private ITimer? _reregistration;
+    private bool _reregistering;
+    private TimeSpan _registrationBackoff;
 
     private LocalMesosAgent(LocalMesosOptions options, LocalMesosMaster master, string workDirectory, int index)
     {
@@ -44,6 +49,7 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
         _logger = options.LoggerFactory.CreateLogger<LocalMesosAgent>();
         _actor = new Actor($"agent{index}", _logger);
         _workDirectory = workDirectory;
+        _registrationBackoff = options.RegistrationBackoffFactor;
     }
 
     /// <summary>The agent id the master gave it (<c>&lt;master id&gt;-S&lt;n&gt;</c>).</summary>
@@ -69,10 +75,15 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
         var info = new AgentInfo { Hostname = "localhost", Port = agent.Port };
         info.Resources.AddRange(ResourceText.ParseResources(options.AgentResources));
         info.Attributes.AddRange(ResourceText.ParseAttributes(options.AgentAttributes));
-        var id = await master.RegisterAgentAsync(agent, info).ConfigureAwait(false);
-        info.Id = id;
-        await agent._actor.Ask(() => agent._info = info).ConfigureAwait(false);
-        Directory.CreateDirectory(Path.Combine(workDirectory, "slaves", id.Value));
+        var session = await master.RegisterAgentAsync(agent, info).ConfigureAwait(false);
+        info.Id = session.AgentId;
+        await agent._actor.Ask(() =>
+        {
+            agent._info = info;
+            agent._session = session;
+            return true;
+        }).ConfigureAwait(false);
+        Directory.CreateDirectory(Path.Combine(workDirectory, "slaves", info.Id.Value));
         agent._heartbeats = options.TimeProvider.CreateTimer(_ => agent._actor.Post(agent.SendHeartbeats), null,
             options.HeartbeatInterval, options.HeartbeatInterval);
         return agent;
@@ -91,6 +102,7 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
         }
         var processes = await _actor.Ask(() =>
         {
+            _reregistration?.Dispose();
             foreach (var stream in _updates.Values)
             {
                 stream.Retry?.Dispose();
@@ -184,14 +196,7 @@ public sealed partial class LocalMesosAgent : IAsyncDisposable
     });
 
     /// <summary>The framework subscribed again: its unacknowledged updates are re-sent at once, backoff reset.</summary>
-    internal void FrameworkFailedOver(string frameworkId) => _actor.Post(() =>
-    {
-        foreach (var (key, stream) in _updates.Where(u => u.Key.FrameworkId == frameworkId && u.Value.Pending.Count > 0).ToList())
-        {
-            stream.Backoff = _options.StatusUpdateRetryInterval;
-            SendHead(key.FrameworkId, stream);
-        }
-    });
+    internal void FrameworkFailedOver(string frameworkId) => _actor.Post(() => ResendPending(frameworkId));
 
     internal void FrameworkMessage(string frameworkId, string executorId, ByteString data) => _actor.Post(() =>
     {

@@ -40,6 +40,18 @@ public sealed partial class LocalMesosMaster
     [LoggerMessage(Level = LogLevel.Debug, Message = "[Update] framework {FrameworkId} task {TaskId} {State} from agent {AgentId}")]
     private partial void LogForwarded(string frameworkId, string taskId, string state, string agentId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[Failover] master {MasterId} stopped: connections cut, {Frameworks} framework(s) forgotten; agents are kept in the registry")]
+    private partial void LogStopped(string masterId, int frameworks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[Failover] master {MasterId} recovered on {Url}; waiting for {Agents} agent(s) of the registry to re-register")]
+    private partial void LogRecovered(Uri url, string masterId, int agents);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[Agent] {AgentId} re-registered with {Executors} executor(s) and {Tasks} task(s)")]
+    private partial void LogAgentReregistered(string agentId, int executors, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[Failover] framework {FrameworkId} recovered from agent {AgentId}; it is back when its scheduler subscribes")]
+    private partial void LogFrameworkRecovered(string frameworkId, string agentId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Path}: {StatusCode} {Message}")]
     private partial void LogRefused(string path, int statusCode, string message);
 }

@@ -60,6 +60,10 @@ public sealed partial class LocalMesosMaster
     /// <param name="principal">The authenticated principal, when the master authenticates frameworks.</param>
     private (EventStream? Stream, Refusal? Refusal) Subscribe(Call call, WireEncoding encoding, string? principal)
     {
+        if (!_running)
+        {
+            return (null, NotRunning);
+        }
         if (call.Subscribe is null)
         {
             return (null, new Refusal(400, "Expecting 'subscribe' to be present"));
@@ -109,11 +113,12 @@ public sealed partial class LocalMesosMaster
             framework.FailoverTimer = null;
             framework.Info = info.Clone();
             framework.UnregisteredTime = null;
+            framework.Recovered = false;
             // Outstanding offers are void after a failover; new ones follow.
             RemoveOffers(framework, rescind: false);
             // As Mesos' UpdateFrameworkMessage: agents send their unacknowledged updates of the
             // framework now rather than at their next (backed-off) retry.
-            foreach (var agent in _agents.Values)
+            foreach (var agent in _agents.Values.Where(a => a.Session is not null))
             {
                 agent.Agent.FrameworkFailedOver(framework.Id);
             }
@@ -174,7 +179,10 @@ public sealed partial class LocalMesosMaster
         framework.FailoverTimer?.Dispose();
         framework.FailoverTimer = _actor.Schedule(_time, timeout, () =>
         {
-            if (_frameworks.TryGetValue(framework.Id, out var current) && current.Generation == generation && !current.Connected)
+            // The same record, not only the same id: after a master failover a framework with this
+            // id is a new record whose generations start again.
+            if (_frameworks.TryGetValue(framework.Id, out var current) && ReferenceEquals(current, framework)
+                && current.Generation == generation && !current.Connected)
             {
                 LogFailoverTimedOut(framework.Id);
                 RemoveFramework(current, "Framework failover timeout");
@@ -193,10 +201,7 @@ public sealed partial class LocalMesosMaster
             .Concat(framework.Executors.Keys.Select(k => k.AgentId)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var agentId in agents)
         {
-            if (_agents.TryGetValue(agentId, out var agent))
-            {
-                agent.Agent.ShutdownFramework(framework.Id);
-            }
+            Connected(agentId)?.Agent.ShutdownFramework(framework.Id);
         }
         foreach (var task in framework.Tasks.Values)
         {
@@ -235,6 +240,10 @@ public sealed partial class LocalMesosMaster
 
     private Refusal? HandleCall(Call call, string? streamId)
     {
+        if (!_running)
+        {
+            return NotRunning;
+        }
         if (call.Type == Call.Types.Type.Unknown)
         {
             return new Refusal(call.HasType ? 501 : 400, call.HasType ? "Received 'UNKNOWN' call" : "Expecting 'type' to be present");
@@ -307,10 +316,7 @@ public sealed partial class LocalMesosMaster
                 {
                     return new Refusal(400, "Expecting 'shutdown' to be present");
                 }
-                if (_agents.TryGetValue(call.Shutdown.AgentId.Value, out var shutdownAgent))
-                {
-                    shutdownAgent.Agent.ShutdownExecutor(framework.Id, call.Shutdown.ExecutorId.Value);
-                }
+                Connected(call.Shutdown.AgentId?.Value)?.Agent.ShutdownExecutor(framework.Id, call.Shutdown.ExecutorId.Value);
                 return null;
             case Call.Types.Type.Acknowledge:
                 if (call.Acknowledge is null)
@@ -335,10 +341,7 @@ public sealed partial class LocalMesosMaster
                 {
                     return new Refusal(400, "Expecting 'message' to be present");
                 }
-                if (_agents.TryGetValue(call.Message.AgentId.Value, out var messageAgent))
-                {
-                    messageAgent.Agent.FrameworkMessage(framework.Id, call.Message.ExecutorId.Value, call.Message.Data);
-                }
+                Connected(call.Message.AgentId?.Value)?.Agent.FrameworkMessage(framework.Id, call.Message.ExecutorId.Value, call.Message.Data);
                 return null;
             default:
                 // REQUEST and the inverse-offer calls: accepted and ignored, as by Mesos' allocator
@@ -359,9 +362,15 @@ public sealed partial class LocalMesosMaster
 
     private void Kill(FrameworkRecord framework, Call.Types.Kill kill)
     {
-        if (framework.Tasks.TryGetValue(kill.TaskId.Value, out var task) && _agents.TryGetValue(task.AgentId, out var agent))
+        if (framework.Tasks.TryGetValue(kill.TaskId.Value, out var task) && Connected(task.AgentId) is { } agent)
         {
             agent.Agent.KillTask(framework.Id, task.Id, kill.KillPolicy);
+            return;
+        }
+        if (task is null && MayBeOnRecoveringAgent(kill.AgentId))
+        {
+            // Mesos reconciles a kill of an unknown task, which stays silent while the task may be
+            // on an agent that has not re-registered yet: the scheduler kills again later.
             return;
         }
         // Mesos: "Attempted to kill an unknown task" as TASK_LOST with REASON_RECONCILIATION, no uuid.
@@ -371,10 +380,7 @@ public sealed partial class LocalMesosMaster
 
     private void Acknowledge(FrameworkRecord framework, Call.Types.Acknowledge ack)
     {
-        if (_agents.TryGetValue(ack.AgentId.Value, out var agent))
-        {
-            agent.Agent.Acknowledge(framework.Id, ack.TaskId.Value, ack.Uuid);
-        }
+        Connected(ack.AgentId?.Value)?.Agent.Acknowledge(framework.Id, ack.TaskId.Value, ack.Uuid);
         if (framework.Tasks.TryGetValue(ack.TaskId.Value, out var task)
             && task.Forwarded.Remove(ack.Uuid, out var state) && TaskStates.IsTerminal(state))
         {
@@ -404,9 +410,15 @@ public sealed partial class LocalMesosMaster
                 framework.Stream!.Send(UpdateEvent(ReconciliationStatus(task)));
                 continue;
             }
+            if (MayBeOnRecoveringAgent(wanted.AgentId))
+            {
+                // No answer until the agent re-registers (Mesos: "agent is recovered: no-op"); the
+                // scheduler reconciles again, as docs/reconciliation.md tells it to.
+                continue;
+            }
             // Unknown task: TASK_LOST, or for partition-aware frameworks TASK_GONE when the agent is
-            // known (so the task cannot be there) and TASK_UNKNOWN when it is not.
-            var agentKnown = wanted.AgentId is not null && _agents.ContainsKey(wanted.AgentId.Value);
+            // registered (so the task cannot be there) and TASK_UNKNOWN when it is not.
+            var agentKnown = Connected(wanted.AgentId?.Value) is not null;
             var state = !partitionAware ? TaskState.TaskLost : agentKnown ? TaskState.TaskGone : TaskState.TaskUnknown;
             framework.Stream!.Send(UpdateEvent(MasterStatus(wanted.TaskId, wanted.AgentId, state,
                 TaskStatus.Types.Reason.Reconciliation, "Reconciliation: Task is unknown", null)));
@@ -431,7 +443,10 @@ public sealed partial class LocalMesosMaster
 
     private void StatusUpdate(string agentId, string frameworkId, TaskStatus status, TaskState latestState)
     {
-        if (!_frameworks.TryGetValue(frameworkId, out var framework))
+        // From an agent not registered with this run of the master (sent before it noticed the
+        // master was gone): dropped, as Mesos drops updates of unknown agents; the agent sends it
+        // again once registered.
+        if (Connected(agentId) is null || !_frameworks.TryGetValue(frameworkId, out var framework))
         {
             return;
         }
@@ -460,7 +475,7 @@ public sealed partial class LocalMesosMaster
 
     private void ExecutorExited(string agentId, string frameworkId, string executorId, int status)
     {
-        if (!_frameworks.TryGetValue(frameworkId, out var framework))
+        if (Connected(agentId) is null || !_frameworks.TryGetValue(frameworkId, out var framework))
         {
             return;
         }
@@ -506,6 +521,9 @@ public sealed partial class LocalMesosMaster
 
     private static Event UpdateEvent(TaskStatus status) =>
         new() { Type = Event.Types.Type.Update, Update = new Event.Types.Update { Status = status } };
+
+    /// <summary>Mesos' answer while it recovers (here: the moments between stopping or starting and taking calls).</summary>
+    private static readonly Refusal NotRunning = new(503, "Master has not finished recovery");
 
     private static Event Error(string message) =>
         new() { Type = Event.Types.Type.Error, Error = new Event.Types.Error { Message = message } };

@@ -28,7 +28,20 @@ public sealed partial class LocalMesosMaster
             completed.Add(FrameworkJson(framework));
         }
         var agents = new JsonArray();
-        foreach (var agent in _agents.Values)
+        var recovered = new JsonArray();
+        foreach (var agent in _agents.Values.Where(a => a.Session is null))
+        {
+            // Remembered from the registry after a failover, not re-registered yet (Mesos lists their info only).
+            recovered.Add(new JsonObject
+            {
+                ["id"] = agent.Id,
+                ["hostname"] = agent.Info.Hostname,
+                ["port"] = agent.Info.Port,
+                ["resources"] = ResourcesJson(agent.Total),
+                ["attributes"] = AttributesJson(agent.Info.Attributes),
+            });
+        }
+        foreach (var agent in _agents.Values.Where(a => a.Session is not null))
         {
             agents.Add(new JsonObject
             {
@@ -55,9 +68,10 @@ public sealed partial class LocalMesosMaster
             ["elected_time"] = _startTime.ToUnixTimeMilliseconds() / 1000.0,
             ["leader"] = Info.Pid,
             ["leader_info"] = new JsonObject { ["id"] = Id, ["hostname"] = Info.Hostname, ["port"] = Port },
-            ["activated_slaves"] = _agents.Count,
+            ["activated_slaves"] = agents.Count,
             ["deactivated_slaves"] = 0,
             ["slaves"] = agents,
+            ["recovered_slaves"] = recovered,
             ["frameworks"] = frameworks,
             ["completed_frameworks"] = completed,
             ["unregistered_frameworks"] = new JsonArray(),
@@ -121,7 +135,7 @@ public sealed partial class LocalMesosMaster
             ["webui_url"] = framework.Info.WebuiUrl,
             ["active"] = framework.Active && framework.Connected,
             ["connected"] = framework.Connected,
-            ["recovered"] = false,
+            ["recovered"] = framework.Recovered,
             ["suppressed"] = framework.Suppressed,
             ["registered_time"] = framework.RegisteredTime.ToUnixTimeMilliseconds() / 1000.0,
             ["unregistered_time"] = framework.UnregisteredTime is { } t ? t.ToUnixTimeMilliseconds() / 1000.0 : 0,

@@ -40,15 +40,19 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
     private readonly Dictionary<string, FrameworkRecord> _frameworks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrameworkRecord> _completedFrameworks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OfferRecord> _offers = new(StringComparer.Ordinal);
-    private readonly DateTimeOffset _startTime;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private DateTimeOffset _startTime;
     private int _nextFramework;
     private int _nextOffer;
     private int _nextAgent;
     private int _allocationCursor;
     private WebApplication? _app;
+    private CancellationTokenSource? _serving;
     private ITimer? _heartbeats;
     private ITimer? _allocations;
     private bool _allocationPending;
+    private volatile bool _running;
+    private bool _disposed;
 
     private LocalMesosMaster(LocalMesosOptions options)
     {
@@ -61,10 +65,16 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         Id = Guid.NewGuid().ToString();
     }
 
-    /// <summary>The master's id (a UUID, as in Mesos); agent, framework and offer ids start with it.</summary>
-    public string Id { get; }
+    /// <summary>
+    /// The master's id (a UUID, as in Mesos); agent, framework and offer ids start with it. A new
+    /// one after every restart, as each elected Mesos master has its own.
+    /// </summary>
+    public string Id { get; private set; }
 
     public int Port { get; private set; }
+
+    /// <summary>False between <see cref="StopAsync"/> and <see cref="RecoverAsync"/>: nothing listens on <see cref="Url"/>.</summary>
+    public bool IsRunning => _running;
 
     /// <summary><c>http://127.0.0.1:port</c>.</summary>
     public Uri Url => new($"http://127.0.0.1:{Port}");
@@ -76,25 +86,8 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var master = new LocalMesosMaster(options);
-        (master._app, master.Port) = await LoopbackHttpServer.StartAsync(options.MasterPort, options.LoggerFactory, app =>
-        {
-            app.Map("/api/v1/scheduler", master.HandleSchedulerAsync);
-            app.MapGet("/master/state", master.HandleStateAsync);
-            app.MapGet("/state", master.HandleStateAsync);
-            app.MapGet("/master/state.json", master.HandleStateAsync);
-            app.MapGet("/health", (HttpContext context) => Task.CompletedTask);
-            app.MapGet("/master/health", (HttpContext context) => Task.CompletedTask);
-        }, cancellationToken).ConfigureAwait(false);
-        master.Info = new MasterInfo
-        {
-            Id = master.Id,
-            Ip = BitConverter.ToUInt32(IPAddress.Loopback.GetAddressBytes()),
-            Port = (uint)master.Port,
-            Pid = $"master@127.0.0.1:{master.Port}",
-            Hostname = "localhost",
-            Version = Version,
-            Address = new Address { Hostname = "localhost", Ip = "127.0.0.1", Port = master.Port },
-        };
+        await master.ServeAsync(options.MasterPort, cancellationToken).ConfigureAwait(false);
+        master._running = true;
         master._heartbeats = options.TimeProvider.CreateTimer(_ => master._actor.Post(master.SendHeartbeats), null,
             options.HeartbeatInterval, options.HeartbeatInterval);
         master._allocations = options.TimeProvider.CreateTimer(_ => master._actor.Post(master.Allocate), null,
@@ -103,19 +96,66 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         return master;
     }
 
+    /// <summary>Starts the HTTP endpoints on <paramref name="port"/> (0 = a free one) and describes this master in <see cref="Info"/>.</summary>
+    private async Task ServeAsync(int port, CancellationToken cancellationToken)
+    {
+        var serving = new CancellationTokenSource();
+        try
+        {
+            (_app, Port) = await LoopbackHttpServer.StartAsync(port, _options.LoggerFactory, app =>
+            {
+                // A master that stops takes its connections with it: every request in flight, event
+                // streams included, is aborted as the sockets of a dead process would be.
+                app.Use(async (HttpContext context, RequestDelegate next) =>
+                {
+                    using var abort = serving.Token.Register(context.Abort);
+                    await next(context).ConfigureAwait(false);
+                });
+                app.Map("/api/v1/scheduler", HandleSchedulerAsync);
+                app.MapGet("/master/state", HandleStateAsync);
+                app.MapGet("/state", HandleStateAsync);
+                app.MapGet("/master/state.json", HandleStateAsync);
+                app.MapGet("/health", (HttpContext context) => Task.CompletedTask);
+                app.MapGet("/master/health", (HttpContext context) => Task.CompletedTask);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            serving.Dispose();
+            throw;
+        }
+        _serving = serving;
+        Info = new MasterInfo
+        {
+            Id = Id,
+            Ip = BitConverter.ToUInt32(IPAddress.Loopback.GetAddressBytes()),
+            Port = (uint)Port,
+            Pid = $"master@127.0.0.1:{Port}",
+            Hostname = "localhost",
+            Version = Version,
+            Address = new Address { Hostname = "localhost", Ip = "127.0.0.1", Port = Port },
+        };
+    }
+
     // ------------------------------------------------------------------
     // Agents (called by LocalMesosAgent; each call is posted to the actor)
     // ------------------------------------------------------------------
 
-    internal Task<AgentID> RegisterAgentAsync(LocalMesosAgent agent, AgentInfo info) => _actor.Ask(() =>
+    /// <summary>A new agent registers: it gets a fresh id and a session with this run of the master.</summary>
+    internal Task<AgentSession> RegisterAgentAsync(LocalMesosAgent agent, AgentInfo info) => _actor.Ask(() =>
     {
+        if (!_running)
+        {
+            throw new InvalidOperationException($"The local Mesos master at {Url} is down");
+        }
         var id = new AgentID { Value = $"{Id}-S{_nextAgent++}" };
         var registered = info.Clone();
         registered.Id = id;
-        _agents.Add(id.Value, new AgentRecord(agent, registered));
+        var session = new AgentSession(id);
+        _agents.Add(id.Value, new AgentRecord(agent, registered) { Session = session });
         LogAgentRegistered(id.Value, ResourceBag.From(info.Resources).ToString());
         RequestAllocation();
-        return id;
+        return session;
     });
 
     /// <summary>An agent forwards a status update (retried by the agent until acknowledged).</summary>
@@ -129,7 +169,7 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
     internal void OnExecutorMessage(string agentId, string frameworkId, string executorId, Google.Protobuf.ByteString data) =>
         _actor.Post(() =>
         {
-            if (_frameworks.TryGetValue(frameworkId, out var framework))
+            if (Connected(agentId) is not null && _frameworks.TryGetValue(frameworkId, out var framework))
             {
                 framework.Stream?.Send(new Event
                 {
@@ -146,6 +186,14 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Not while a stop or recovery is half done; one waiting behind this finds the master disposed.
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        if (_disposed)
+        {
+            _lifecycle.Release();
+            return;
+        }
+        _disposed = true;
         if (_heartbeats is not null)
         {
             await _heartbeats.DisposeAsync().ConfigureAwait(false);
@@ -156,6 +204,7 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
         }
         await _actor.Ask(() =>
         {
+            _running = false;
             foreach (var framework in _frameworks.Values)
             {
                 framework.FailoverTimer?.Dispose();
@@ -164,12 +213,21 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
             return true;
         }).ConfigureAwait(false);
         await _actor.DisposeAsync().ConfigureAwait(false);
+        await StopServerAsync().ConfigureAwait(false);
+        _lifecycle.Release();
+    }
+
+    private async Task StopServerAsync()
+    {
         if (_app is not null)
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _app.StopAsync(stop.Token).ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
         }
+        _serving?.Dispose();
+        _serving = null;
     }
 
     // ------------------------------------------------------------------
@@ -209,7 +267,8 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
             return;
         }
         var offers = new Dictionary<FrameworkRecord, List<Offer>>();
-        foreach (var agent in _agents.Values)
+        // Agents only remembered from the registry have not said what they run yet: nothing of theirs is offered.
+        foreach (var agent in _agents.Values.Where(a => a.Session is not null))
         {
             var available = Available(agent);
             // Mesos' --min_allocatable_resources default (cpus:0.01|mem:32): less is not offered.

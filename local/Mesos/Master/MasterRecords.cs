@@ -14,6 +14,12 @@ internal sealed class AgentRecord(Agent.LocalMesosAgent agent, AgentInfo info)
     public string Id => Info.Id.Value;
 
     public ResourceBag Total { get; } = ResourceBag.From(info.Resources);
+
+    /// <summary>
+    /// The agent's registration with this run of the master; null while the agent is only
+    /// remembered from the registry (after a master failover, until it re-registers).
+    /// </summary>
+    public AgentSession? Session { get; set; }
 }
 
 /// <summary>A framework: its subscription, filters, tasks and executors.</summary>
@@ -30,6 +36,12 @@ internal sealed class FrameworkRecord(string id, FrameworkInfo info, DateTimeOff
     public bool Suppressed { get; set; }
 
     public bool Active { get; set; } = true;
+
+    /// <summary>
+    /// Known only from re-registering agents since a master failover: its tasks are back, but no
+    /// scheduler has subscribed for it yet (Mesos' RECOVERED framework state).
+    /// </summary>
+    public bool Recovered { get; set; }
 
     public DateTimeOffset RegisteredTime { get; } = registered;
 
