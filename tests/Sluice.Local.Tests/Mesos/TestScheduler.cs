@@ -280,6 +280,28 @@ internal sealed class TestScheduler : IAsyncDisposable
         return CallAcceptedAsync(new Call { Type = Call.Types.Type.Reconcile, Reconcile = reconcile });
     }
 
+    /// <summary>
+    /// Explicit reconciliation of one task, sent again every <paramref name="every"/> until the
+    /// master answers (it stays silent while the task may be on an agent that has not registered
+    /// with it yet, as after a master failover), as docs/reconciliation.md tells schedulers to.
+    /// </summary>
+    public async Task<TaskStatus> ReconcileUntilAnsweredAsync(string taskId, AgentID? agentId, TimeSpan timeout, TimeSpan? every = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var wait = every ?? TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            await ReconcileAsync((taskId, agentId));
+            try
+            {
+                return await NextUpdateAsync(taskId, wait, s => s.Reason == TaskStatus.Types.Reason.Reconciliation);
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
     public static ByteArrayContent Body(IMessage message)
     {
         var content = new ByteArrayContent(message.ToByteArray());
