@@ -15,6 +15,7 @@ public sealed class LocalMesosOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.StatusUpdateRetryInterval);
         Assert.Equal(TimeSpan.FromMinutes(1), options.ExecutorRegistrationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.ExecutorShutdownGracePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.RegistrationBackoffFactor);
         options.Validate();
     }
 
@@ -23,6 +24,7 @@ public sealed class LocalMesosOptionsTests
     [InlineData(nameof(LocalMesosOptions.AgentCount))]
     [InlineData(nameof(LocalMesosOptions.HeartbeatInterval))]
     [InlineData(nameof(LocalMesosOptions.AgentResources))]
+    [InlineData(nameof(LocalMesosOptions.RegistrationBackoffFactor))]
     [InlineData(nameof(LocalMesosOptions.Credentials))]
     public void Validate_InvalidSetting_ThrowsNamingIt(string property)
     {
@@ -33,6 +35,7 @@ public sealed class LocalMesosOptionsTests
             case nameof(LocalMesosOptions.AgentCount): options.AgentCount = 0; break;
             case nameof(LocalMesosOptions.HeartbeatInterval): options.HeartbeatInterval = TimeSpan.Zero; break;
             case nameof(LocalMesosOptions.AgentResources): options.AgentResources = "cpus:many"; break;
+            case nameof(LocalMesosOptions.RegistrationBackoffFactor): options.RegistrationBackoffFactor = TimeSpan.Zero; break;
             case nameof(LocalMesosOptions.Credentials): options.Credentials = new Dictionary<string, string> { ["a:b"] = "secret" }; break;
         }
 

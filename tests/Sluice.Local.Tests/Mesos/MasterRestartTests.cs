@@ -128,6 +128,29 @@ public sealed class MasterRestartTests
         Assert.Equal([TaskState.TaskStarting, TaskState.TaskRunning, TaskState.TaskFinished], await StatesUntilTerminalAsync(second, "away-2"));
     }
 
+    [Fact]
+    public async Task An_update_left_unacknowledged_before_the_restart_is_sent_again_with_its_uuid_and_the_next_ones_follow()
+    {
+        await using var world = await StartRestartableWorldAsync();
+        var info = TestScheduler.Framework(failoverTimeout: 60);
+        await using var first = await TestScheduler.SubscribeAsync(world.MasterUrl, info);
+        var offer = await first.NextOfferAsync(Quick);
+        await first.LaunchAsync(offer, CommandTask(offer, "unacked-1", "sleep 120"));
+        var starting = await first.NextUpdateAsync("unacked-1", Slow);
+        Assert.Equal(TaskState.TaskStarting, starting.State);
+
+        // Not acknowledged: TASK_RUNNING waits behind it on the agent, across the restart.
+        await world.RestartMasterAsync(TimeSpan.FromMilliseconds(200));
+
+        info.Id = new FrameworkID { Value = first.FrameworkId };
+        await using var second = await TestScheduler.SubscribeAsync(world.MasterUrl, info);
+        var again = await second.NextUpdateAsync("unacked-1", Slow);
+        Assert.Equal(TaskState.TaskStarting, again.State);
+        Assert.Equal(starting.Uuid, again.Uuid);
+        await second.AcknowledgeAsync(again);
+        Assert.Equal(TaskState.TaskRunning, (await second.NextUpdateAsync("unacked-1", Slow)).State);
+    }
+
     private static Task<Local.Mesos.LocalMesosWorld> StartRestartableWorldAsync() =>
         // Agents try again soon after losing the master, so tests do not wait on Mesos' 1 s default backoff.
         StartWorldAsync(configure: o => o.RegistrationBackoffFactor = TimeSpan.FromMilliseconds(200));
