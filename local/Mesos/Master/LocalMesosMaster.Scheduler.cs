@@ -8,6 +8,9 @@ namespace Sluice.Local.Mesos.Master;
 
 public sealed partial class LocalMesosMaster
 {
+    /// <summary>Mesos' answer while it recovers (here: the moments between stopping or starting and taking calls).</summary>
+    private static readonly Refusal NotRunning = new(503, "Master has not finished recovery");
+
     private async Task HandleSchedulerAsync(HttpContext context)
     {
         string? principal = null;
@@ -521,9 +524,6 @@ public sealed partial class LocalMesosMaster
 
     private static Event UpdateEvent(TaskStatus status) =>
         new() { Type = Event.Types.Type.Update, Update = new Event.Types.Update { Status = status } };
-
-    /// <summary>Mesos' answer while it recovers (here: the moments between stopping or starting and taking calls).</summary>
-    private static readonly Refusal NotRunning = new(503, "Master has not finished recovery");
 
     private static Event Error(string message) =>
         new() { Type = Event.Types.Type.Error, Error = new Event.Types.Error { Message = message } };

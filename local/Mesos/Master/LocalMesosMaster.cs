@@ -188,33 +188,38 @@ public sealed partial class LocalMesosMaster : IAsyncDisposable
     {
         // Not while a stop or recovery is half done; one waiting behind this finds the master disposed.
         await _lifecycle.WaitAsync().ConfigureAwait(false);
-        if (_disposed)
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            if (_heartbeats is not null)
+            {
+                await _heartbeats.DisposeAsync().ConfigureAwait(false);
+            }
+            if (_allocations is not null)
+            {
+                await _allocations.DisposeAsync().ConfigureAwait(false);
+            }
+            await _actor.Ask(() =>
+            {
+                _running = false;
+                foreach (var framework in _frameworks.Values)
+                {
+                    framework.FailoverTimer?.Dispose();
+                    framework.Stream?.Close();
+                }
+                return true;
+            }).ConfigureAwait(false);
+            await _actor.DisposeAsync().ConfigureAwait(false);
+            await StopServerAsync().ConfigureAwait(false);
+        }
+        finally
         {
             _lifecycle.Release();
-            return;
         }
-        _disposed = true;
-        if (_heartbeats is not null)
-        {
-            await _heartbeats.DisposeAsync().ConfigureAwait(false);
-        }
-        if (_allocations is not null)
-        {
-            await _allocations.DisposeAsync().ConfigureAwait(false);
-        }
-        await _actor.Ask(() =>
-        {
-            _running = false;
-            foreach (var framework in _frameworks.Values)
-            {
-                framework.FailoverTimer?.Dispose();
-                framework.Stream?.Close();
-            }
-            return true;
-        }).ConfigureAwait(false);
-        await _actor.DisposeAsync().ConfigureAwait(false);
-        await StopServerAsync().ConfigureAwait(false);
-        _lifecycle.Release();
     }
 
     private async Task StopServerAsync()
