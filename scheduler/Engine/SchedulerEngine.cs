@@ -42,6 +42,7 @@ internal sealed partial class SchedulerEngine(
     private readonly EngineOptions _engine = engineOptions.Value;
     private readonly ILogger _logger = loggers.CreateLogger<SchedulerEngine>();
     private readonly TaskBook _book = new(store, registry, time);
+    private readonly Reconciliation _reconciliation = new(time, loggers.CreateLogger<Reconciliation>());
     private readonly ConcurrentDictionary<string, (ConsumerLoop Loop, Task Run)> _loops = new(StringComparer.Ordinal);
     private MesosFramework? _framework;
     private TaskInfoFactory? _factory;
@@ -202,15 +203,10 @@ internal sealed partial class SchedulerEngine(
 
     public async Task OnSubscribedAsync(MesosFramework framework, CancellationToken cancellationToken)
     {
-        // Explicit reconciliation of what we know, then implicit for whatever the master knows and we do not.
         var known = _book.All().Where(t => !t.IsTerminal)
             .Select(t => (new TaskID { Value = t.TaskId }, t.AgentId is null ? null : new AgentID { Value = t.AgentId }))
             .ToList();
-        if (known.Count > 0)
-        {
-            await framework.CallQuietlyAsync(SchedulerCalls.Reconcile(known), "RECONCILE", cancellationToken);
-        }
-        await framework.CallQuietlyAsync(SchedulerCalls.ReconcileAll(), "RECONCILE", cancellationToken);
+        await _reconciliation.StartAsync(framework, known, cancellationToken);
         events.Publish("framework.subscribed", null, $"subscribed as {framework.FrameworkId}; reconciling {known.Count} task(s)");
         await framework.WantOffersAsync(Demands().Count > 0, cancellationToken);
     }
@@ -290,6 +286,7 @@ internal sealed partial class SchedulerEngine(
         var id = status.TaskId.Value;
         var state = TaskStates.FromProto(status.State);
         metrics.StatusUpdate(state);
+        _reconciliation.Answered(id);
         TrackedTask? task = null;
         var changed = _book.Update(id, t =>
         {

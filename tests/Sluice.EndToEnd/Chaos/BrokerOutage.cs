@@ -5,9 +5,10 @@ using Sluice.Testing;
 namespace Sluice.EndToEnd.Chaos;
 
 /// <summary>
-/// 4. A Kafka broker down for the outage time (the partitions it leads stall for producer and consumers), then
-/// errors injected into the consumers' fetches and offset commits on the embedded (mock) cluster: every
-/// client retries; 0 lost, 0 duplicated.
+/// 4. A Kafka broker down for the outage time (the partitions it leads stall; the commits stall where it is the
+/// group's coordinator), then errors injected into the consumers' fetches and offset commits on the embedded (mock)
+/// cluster: every client retries, every partition is consumed again; 0 lost, 0 duplicated. The load pauses around
+/// the outage itself (see <see cref="LoadProducer.Pause"/>): the consumers are under test, not the producer.
 /// </summary>
 internal sealed class BrokerOutage : ChaosScenario
 {
@@ -23,6 +24,7 @@ internal sealed class BrokerOutage : ChaosScenario
     {
         var kafka = run.Context.EmbeddedKafka.Kafka;
         var processed = run.World.Processed().Count;
+        run.Load.Pause(run.Settings.StepTimeout);
         kafka.SetBrokerDown(Broker);
         run.Note($"broker {Broker} of {kafka.BrokerCount} down for {run.Settings.Outage.TotalSeconds:0} s");
         try
@@ -33,6 +35,7 @@ internal sealed class BrokerOutage : ChaosScenario
         finally
         {
             kafka.SetBrokerUp(Broker);
+            run.Load.Resume(newProducer: true);
         }
         run.Note($"broker {Broker} up; {run.World.Processed().Count - processed} records processed meanwhile by the partitions other brokers lead");
 

@@ -9,6 +9,7 @@ internal static class ChaosCatalog
         new LeaderKilled(),
         new LeaderSessionExpired(),
         new BrokerOutage(),
+        new MasterRestarted(),
         new PoisonRecords(),
         new CutoverWithExecutorKilled(),
     ];

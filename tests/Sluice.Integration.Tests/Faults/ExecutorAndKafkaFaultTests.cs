@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Sluice.Integration.Tests.Faults;
 
 /// <summary>
-/// Fault scenarios of the consumers' side, end to end under load (real scheduler, local Mesos, executor
+/// Fault scenarios around the consumers (executors, Kafka, Mesos, poison), end to end under load (real scheduler, local Mesos, executor
 /// processes, the recording handler as judge): see <see cref="ChaosScenario"/>.
 /// </summary>
 [Collection(KafkaCollection.Name)]
@@ -18,6 +18,10 @@ public sealed class ExecutorAndKafkaFaultTests(KafkaFixture kafka, ITestOutputHe
     [Fact]
     public Task A_broker_outage_and_injected_request_errors_are_retried_with_nothing_lost_or_duplicated() =>
         FaultScenarios.RunAsync<BrokerOutage>(kafka, output);
+
+    [Fact]
+    public Task A_restarted_Mesos_master_gets_the_framework_back_with_its_tasks_running_and_nothing_lost_or_duplicated() =>
+        FaultScenarios.RunAsync<MasterRestarted>(kafka, output);
 
     [Fact]
     public Task One_percent_poison_records_go_to_the_dead_letter_topic_exactly_and_everything_else_is_processed_once() =>
