@@ -99,18 +99,44 @@ public sealed class SchedulerLinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Silence_beyond_the_lease_fences_the_consumer_until_the_scheduler_speaks_again()
+    public async Task Silence_beyond_the_lease_fences_and_the_partitions_wait_for_the_scheduler_to_give_them_back()
     {
+        _owner.Hold("orders", 0, 3);
+        _owner.Hold("orders", 1, 3);
         StartLink();
-        var session = await _scheduler.NextSessionAsync();
-        await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello);
-        await session.SendAsync(Welcome(leaseMs: 300));
-
+        var first = await _scheduler.NextSessionAsync();
+        await first.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello);
+        await first.SendAsync(Welcome(leaseMs: 300));
         await Eventually.TrueAsync(() => _owner.Fenced, TimeSpan.FromSeconds(10), "the consumer is fenced once the lease runs out");
         Assert.True(_link.IsFenced);
-        await session.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
 
-        await Eventually.TrueAsync(() => !_owner.Fenced, TimeSpan.FromSeconds(10), "the consumer is unfenced when the scheduler speaks again");
+        // The stream was only stalled: what comes on it after the lease ran out is not trusted; a new Hello names what is fenced.
+        await first.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
+        var second = await _scheduler.NextSessionAsync();
+        var hello = (await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello)).Hello;
+        Assert.All(hello.Held, h => Assert.Equal(PartitionState.Fenced, h.State));
+        Assert.Equal([0, 1], hello.Held.Select(h => h.Partition).Order());
+
+        await second.SendAsync(Welcome());
+        await Eventually.TrueAsync(() => !_link.IsFenced, TimeSpan.FromSeconds(10), "the lease is held again once welcomed");
+        Assert.True(_owner.IsFenced("orders", 0) && _owner.IsFenced("orders", 1), "nothing resumes before the scheduler says so");
+
+        await second.SendAsync(new SchedulerMessage { Assign = new Assign { Topic = "orders", Partition = 0, Epoch = 3, StartOffset = 17 } });
+        var assigned = (await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Assigned)).Assigned;
+        await second.SendAsync(new SchedulerMessage { Release = new Release { Topic = "orders", Partition = 1, Epoch = 3, TimeoutMs = 1_000 } });
+        await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Released);
+
+        Assert.Equal((0, 3L, 17L), (assigned.Partition, assigned.Epoch, assigned.StartOffset));
+        Assert.False(_owner.IsFenced("orders", 0));
+        Assert.Equal(17, _owner.StartOf("orders", 0));
+        Assert.Equal(1, _owner.FenceChanges);
+    }
+
+    [Fact]
+    public void FenceDrainTimeout_IsAQuarterOfTheLease_AtMostTwoSeconds()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(750), SchedulerLink.FenceDrainTimeout(TimeSpan.FromSeconds(3)));
+        Assert.Equal(TimeSpan.FromSeconds(2), SchedulerLink.FenceDrainTimeout(TimeSpan.FromSeconds(15)));
     }
 
     [Fact]
