@@ -36,7 +36,8 @@ public static partial class DurationSetting
             value = TimeSpan.FromMilliseconds(milliseconds);
             return true;
         }
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
+        // A bare number would read as days: only the hh:mm:ss form is taken without a unit.
+        return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
     }
 
     /// <exception cref="SchedulerConfigurationException">Not a duration (the validator has said so already).</exception>
