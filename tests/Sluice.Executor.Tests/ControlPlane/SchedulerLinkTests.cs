@@ -1,7 +1,10 @@
+using System.Net;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Executor.ControlPlane;
 using Sluice.Proto.ControlPlane.V1;
 using Sluice.Testing;
+using Sluice.Testing.Network;
 
 namespace Sluice.Executor.Tests.ControlPlane;
 
@@ -130,6 +133,86 @@ public sealed class SchedulerLinkTests : IAsyncLifetime
         Assert.False(_owner.IsFenced("orders", 0));
         Assert.Equal(17, _owner.StartOf("orders", 0));
         Assert.Equal(1, _owner.FenceChanges);
+    }
+
+    [Fact]
+    public async Task A_proxy_cut_by_task_id_cuts_only_that_executor_because_its_Hello_carries_the_id_in_clear()
+    {
+        // h2c without compression: the task id of Hello travels as plain bytes in the first DATA frame.
+        await using var proxy = new FaultProxy(IPEndPoint.Parse(_scheduler.Address));
+        var other = new FakePartitionOwner();
+        var otherLink = new SchedulerLink(new SchedulerLinkOptions
+        {
+            Address = proxy.Address,
+            TaskId = "orders.v2.0002",
+            Consumer = "orders",
+            Version = "v2",
+            ExecutorId = "exec-2",
+            ReconnectBackoffMin = TimeSpan.FromMilliseconds(20),
+            ReconnectBackoffMax = TimeSpan.FromMilliseconds(200),
+        }, other, TimeProvider.System, NullLogger<SchedulerLink>.Instance);
+        using var stopOther = new CancellationTokenSource();
+        var otherRunning = otherLink.RunAsync(stopOther.Token);
+        StartLink(address: proxy.Address);
+        for (var i = 0; i < 2; i++)
+        {
+            var session = await _scheduler.NextSessionAsync();
+            var hello = (await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello)).Hello;
+            await session.SendAsync(Welcome(leaseMs: hello.TaskId == "orders.v2.0001" ? 500 : 30_000));
+            _ = PingAsync(session, stopOther.Token);
+        }
+        await Eventually.TrueAsync(() => _link.IsConnected && otherLink.IsConnected, TimeSpan.FromSeconds(10), "both links connected through the proxy");
+
+        Assert.Equal(1, proxy.Cut("orders.v2.0001"));
+
+        await Eventually.TrueAsync(() => _owner.Fenced, TimeSpan.FromSeconds(10), "the cut executor fences after its lease");
+        Assert.False(_link.IsConnected);
+        Assert.True(otherLink.IsConnected);
+        Assert.False(other.Fenced);
+        // Its reconnects reach the scheduler as far as the call's headers, never as far as Hello.
+        while (_scheduler.Sessions.Reader.TryRead(out var attempt))
+        {
+            Assert.Null(await HelloOrNullAsync(attempt));
+        }
+
+        proxy.Restore();
+        Hello? back = null;
+        while (back is null)
+        {
+            back = await HelloOrNullAsync(await _scheduler.NextSessionAsync());
+        }
+        Assert.Equal("orders.v2.0001", back.TaskId);
+        await stopOther.CancelAsync();
+        await otherRunning.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<Hello?> HelloOrNullAsync(ScriptedSession session)
+    {
+        try
+        {
+            return (await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello, TimeSpan.FromMilliseconds(500))).Hello;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps a long lease alive the way the scheduler does.</summary>
+    private static async Task PingAsync(ScriptedSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(100, cancellationToken);
+                await session.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The stream ended (the cut, or the test is over).
+        }
     }
 
     [Fact]
