@@ -117,7 +117,8 @@ internal static class SchedulerHost
             app.MapSluiceApi();
             app.MapSluiceDashboard();
             app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
-            app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
+            // The Host an executor sends is the address it dialled: the advertised one when a proxy or a port mapping is in between.
+            app.MapGrpcService<ControlPlaneService>().RequireHost([$"*:{controlPlane.Port}", $"*:{self.GrpcAddress![(self.GrpcAddress!.LastIndexOf(':') + 1)..]}"]);
             if (warning is not null)
             {
                 app.Logger.LogWarning("{Warning}", warning);
