@@ -1,7 +1,6 @@
 using System.Net;
+using Sluice.EndToEnd.World;
 using Sluice.Executor.Handlers;
-using Sluice.Integration.Tests.Framework;
-using Sluice.Integration.Tests.Scaling;
 using Sluice.Testing.Kafka;
 using Sluice.Testing.Network;
 using Xunit.Abstractions;
@@ -28,15 +27,17 @@ public sealed class ControlPlaneCutTests(KafkaFixture kafka, ITestOutputHelper o
     {
         var topic = await kafka.CreateTopicAsync("cut", Partitions);
         await using var proxy = new FaultProxy();
-        await using var world = await SluiceWorld.StartAsync(kafka, output, 2,
-            "--lease-timeout", $"{Lease.TotalSeconds}s", "--control-plane-advertise", proxy.Address);
+        await using var world = await kafka.StartWorldAsync(output, new SluiceWorldOptions
+        {
+            SchedulerArgs = ["--lease-timeout", $"{Lease.TotalSeconds}s", "--control-plane-advertise", proxy.Address],
+        });
         // The scheduler's own port is known once it runs; no executor has dialled the proxy yet.
         proxy.Target = new IPEndPoint(IPAddress.Loopback, world.Scheduler.ControlPlanePort);
         await using var load = new LoadProducer(kafka.BootstrapServers, topic, Partitions, recordsPerSecond: 400);
         try
         {
             await world.PutRecordingConsumerAsync(Consumer, topic, instances: 3);
-            await ScalingEndToEndTests.WaitUntilServedByAsync(world, Consumer, 3);
+            await world.WaitUntilServedByAsync(Consumer, 3, Partitions, StepTimeout);
             await Task.Delay(TimeSpan.FromSeconds(3)); // steady state: every task processing
 
             var owners = await world.OwnersAsync(Consumer);
@@ -51,7 +52,7 @@ public sealed class ControlPlaneCutTests(KafkaFixture kafka, ITestOutputHelper o
             proxy.Restore();
             var restoredAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             output.WriteLine($"{Now} restored after {restoredAt - cutAt} ms");
-            await ScalingEndToEndTests.WaitUntilServedByAsync(world, Consumer, 3);
+            await world.WaitUntilServedByAsync(Consumer, 3, Partitions, StepTimeout);
             var finalOwners = await world.OwnersAsync(Consumer);
 
             var report = await world.StopAndReportAsync(load, StepTimeout);
@@ -68,15 +69,15 @@ public sealed class ControlPlaneCutTests(KafkaFixture kafka, ITestOutputHelper o
             Assert.All(cutOff, p => Assert.NotNull(finalOwners[p]));
             var overlaps = Overlaps(processed);
             Assert.True(overlaps.Count == 0, "processed by two tasks at overlapping times:\n" + string.Join('\n', overlaps.Take(10)));
+            Assert.Empty(report.Interleavings);
 
             var firstElsewhere = processed.Where(r => cutOff.Contains(r.Partition) && r.TaskId != victim && r.ProcessedAtUnixMs > cutAt)
                 .Select(r => r.ProcessedAtUnixMs).DefaultIfEmpty(-1).Min();
             var lastByVictim = processed.Where(r => cutOff.Contains(r.Partition) && r.TaskId == victim && r.ProcessedAtUnixMs < restoredAt)
                 .Select(r => r.ProcessedAtUnixMs).DefaultIfEmpty(-1).Max();
-            var (gapPartition, gap) = LongestGap(processed.Where(r => r.ProcessedAtUnixMs > cutAt - 5_000));
             output.WriteLine($"victim's last record before the restore: cut + {lastByVictim - cutAt} ms; first record of its partitions elsewhere: "
                 + (firstElsewhere < 0 ? "none (given back to it)" : $"cut + {firstElsewhere - cutAt} ms"));
-            output.WriteLine($"longest per-partition gap: {gap} ms (partition {gapPartition}); {report}");
+            output.WriteLine($"longest per-partition gap {report.MaxGapMs} ms; {report}");
         }
         catch
         {
@@ -119,16 +120,6 @@ public sealed class ControlPlaneCutTests(KafkaFixture kafka, ITestOutputHelper o
         }
         return overlaps;
     }
-
-    /// <summary>The longest wait between two records of one partition processed one after the other (first processing, offset order).</summary>
-    private static (int Partition, long Gap) LongestGap(IEnumerable<ProcessedRecord> processed) =>
-        processed.GroupBy(r => r.Partition)
-            .Select(g =>
-            {
-                var times = g.GroupBy(r => r.Offset).Select(o => o.Min(r => r.ProcessedAtUnixMs)).Order().ToArray();
-                return (g.Key, Gap: times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max());
-            })
-            .MaxBy(g => g.Gap);
 
     /// <summary>What the victim's executor and the scheduler said about the lease and the moves, for the record.</summary>
     private void Timeline(SluiceWorld world, string victim, long cutAt)
