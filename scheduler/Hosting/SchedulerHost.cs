@@ -49,7 +49,8 @@ internal static class SchedulerHost
         // Under Marathon the task id names this instance in logs, the election node and the executors' Welcome.
         var instance = Environment.GetEnvironmentVariable("MESOS_TASK_ID") is { Length: > 0 } taskId ? taskId : Guid.NewGuid().ToString("N");
         // Executors get this address in TaskData, and standbys redirect them to it: a proxy in front of the port is advertised as it.
-        var self = new LeaderInfo(instance, $"http://{advertise}:{rest.Port}/", options.ControlPlaneAdvertise ?? $"{advertise}:{controlPlane.Port}");
+        var controlPlaneAddress = options.ControlPlaneAdvertise ?? $"{advertise}:{controlPlane.Port}";
+        var self = new LeaderInfo(instance, $"http://{advertise}:{rest.Port}/", controlPlaneAddress);
         var lease = options.LeaseTimeout is { } leaseText ? new LeaseTimings(DurationSetting.Parse(leaseText)) : LeaseTimings.Default;
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -118,7 +119,8 @@ internal static class SchedulerHost
             app.MapSluiceDashboard();
             app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
             // The Host an executor sends is the address it dialled: the advertised one when a proxy or a port mapping is in between.
-            app.MapGrpcService<ControlPlaneService>().RequireHost([$"*:{controlPlane.Port}", $"*:{self.GrpcAddress![(self.GrpcAddress!.LastIndexOf(':') + 1)..]}"]);
+            var advertisedPort = controlPlaneAddress[(controlPlaneAddress.LastIndexOf(':') + 1)..];
+            app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}", $"*:{advertisedPort}");
             if (warning is not null)
             {
                 app.Logger.LogWarning("{Warning}", warning);
