@@ -15,4 +15,7 @@ public sealed partial class SluiceConsumer
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "[Consumer] messages still in flight after the stop timeout {Timeout}; cancelling them")]
     private partial void LogStopTimedOut(TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "[Lease] messages still in flight {Timeout} after the fence; committing the contiguous prefix without them")]
+    private partial void LogFenceDrainTimedOut(TimeSpan timeout);
 }

@@ -155,15 +155,42 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Self-fencing for the scheduler lease (DESIGN §3.3): when <paramref name="fenced"/>, every
-    /// partition pauses and nothing is committed (not even at stop) until unfenced, so a task the
-    /// scheduler may have replaced never overwrites the new owner's offsets. Messages already
-    /// fetched still run. An explicit <see cref="ReleaseAsync"/> still commits.
+    /// Self-fencing for the scheduler lease (DESIGN.md §3.3): every partition stops fetching and starting
+    /// messages; the messages already started get <paramref name="drainTimeout"/> to finish; what finished is
+    /// committed one last time (the scheduler moves a silent task's partitions only after the lease and a
+    /// margin, so nobody else owns them yet); from then on the partitions are held as
+    /// <see cref="PartitionState.Fenced"/>: nothing is fetched, processed or committed (not even at stop), so a
+    /// task the scheduler may have replaced never duplicates the new owner's work nor overwrites its offsets.
+    /// Each fenced partition comes back with <see cref="AssignAsync"/> (an epoch not lower than the one held:
+    /// it resumes at the given offset) or leaves with <see cref="ReleaseAsync"/> (answered with the next offset,
+    /// without committing). Partitions assigned after the fence are not fenced.
     /// </summary>
-    public async Task SetFencedAsync(bool fenced, CancellationToken cancellationToken = default)
+    public async Task<FenceResult> FenceAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
     {
         EnsureStarted();
-        await _poll.Send(new SetFencedCommand(fenced)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        var drains = await _poll.Send(new BeginFenceCommand()).ConfigureAwait(false);
+        var drained = true;
+        var committed = false;
+        try
+        {
+            await Task.WhenAll(drains.Select(d => d.Drained)).WaitAsync(drainTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            drained = false;
+            LogFenceDrainTimedOut(drainTimeout);
+        }
+        finally
+        {
+            // Even when cancelled: the commit a fence owes, and the assignments waiting for it, must not be left behind.
+            var finish = _poll.Send(new FinishFenceCommand([.. drains.Select(d => d.Partition)]));
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                committed = await finish.ConfigureAwait(false);
+            }
+        }
+        return new FenceResult(drains.Count, drained, committed, _time.GetElapsedTime(started));
     }
 
     /// <summary>A snapshot of every owned partition (any thread; cheap enough to call every second).</summary>

@@ -73,11 +73,12 @@ internal sealed class FinishStopCommand : PollCommand<bool>
     }
 }
 
-internal sealed class SetFencedCommand(bool fenced) : PollCommand<bool>
+internal sealed class BeginFenceCommand : PollCommand<IReadOnlyList<(OwnedPartition Partition, Task Drained)>>
 {
-    public override void Execute(PollLoop loop)
-    {
-        loop.SetFenced(fenced);
-        Complete(true);
-    }
+    public override void Execute(PollLoop loop) => Complete(loop.BeginFence());
+}
+
+internal sealed class FinishFenceCommand(IReadOnlyList<OwnedPartition> partitions) : PollCommand<bool>
+{
+    public override void Execute(PollLoop loop) => Complete(loop.FinishFence(partitions));
 }

@@ -29,8 +29,14 @@ internal sealed partial class PollLoop
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "[{Command}] {TopicPartition} ignored: epoch {Epoch} is lower than the held {HeldEpoch}")]
     private partial void LogStaleCommand(string command, string topicPartition, long epoch, long heldEpoch);
 
-    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "[Lease] fenced: {Fenced} (fenced: every partition paused, no commits)")]
-    private partial void LogFenced(bool fenced);
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "[Lease] fencing {Count} partition(s): no more fetching; messages already started finish")]
+    private partial void LogFencing(int count);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "[Lease] fenced {Count} partition(s), last commit succeeded: {Committed}; nothing more is committed until the scheduler assigns them again: {Offsets}")]
+    private partial void LogFenced(int count, bool committed, string offsets);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "[Lease] {Topic}[{Partition}] given back at offset {Offset}, epoch {Epoch}: fetching again")]
+    private partial void LogResumed(string topic, int partition, long offset, long epoch);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "[Poll] closing the Kafka consumer failed")]
     private partial void LogCloseFailed(Exception error);

@@ -35,6 +35,7 @@ internal sealed partial class PollLoop
     private readonly Dictionary<TopicPartition, long> _epochs = [];
     private readonly Dictionary<TopicPartition, (long Epoch, long Offset)> _released = [];
     private readonly Dictionary<TopicPartition, AssignCommand> _deferredAssigns = [];
+    private readonly HashSet<OwnedPartition> _fencing = [];
     private readonly int[] _partitionsPerLane;
     private readonly WorkBatch?[] _pending;
     private readonly int _pollTimeoutMs;
@@ -42,7 +43,6 @@ internal sealed partial class PollLoop
     private long _nextCommit;
     private long _nextWatermarks;
     private bool _running = true;
-    private bool _fenced;
     private Thread? _thread;
 
     private volatile OwnedPartition[] _snapshot = [];
@@ -183,7 +183,8 @@ internal sealed partial class PollLoop
 
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> result)
     {
-        if (result.IsPartitionEOF || !_owned.TryGetValue((result.Topic, result.Partition.Value), out var partition) || partition.IsReleasing || partition.IsFailed)
+        if (result.IsPartitionEOF || !_owned.TryGetValue((result.Topic, result.Partition.Value), out var partition)
+            || partition.IsReleasing || partition.IsFailed || partition.IsFencedOut)
         {
             return; // not ours (any more), or stopped: the next owner starts from the committed offset
         }
@@ -261,7 +262,7 @@ internal sealed partial class PollLoop
             }
         }
 
-        if (!_fenced && (_commitRequested || _time.GetElapsedTime(_nextCommit, now) >= TimeSpan.Zero))
+        if (_commitRequested || _time.GetElapsedTime(_nextCommit, now) >= TimeSpan.Zero)
         {
             _commitRequested = false;
             _nextCommit = now + (long)(_options.CommitInterval.TotalSeconds * _time.TimestampFrequency);
@@ -269,13 +270,17 @@ internal sealed partial class PollLoop
         }
     }
 
-    /// <summary>Commits every partition whose contiguous completed prefix moved. Returns false when Kafka refused.</summary>
-    private bool CommitCompleted(IEnumerable<OwnedPartition> partitions)
+    /// <summary>
+    /// Commits every partition whose contiguous completed prefix moved. Returns false when Kafka refused.
+    /// A fenced partition is committed only by the fence itself (<paramref name="fence"/>): after that the
+    /// scheduler may give it to another task, whose offsets this one must never overwrite.
+    /// </summary>
+    private bool CommitCompleted(IEnumerable<OwnedPartition> partitions, bool fence = false)
     {
         List<(OwnedPartition Partition, long Offset)>? due = null;
         foreach (var partition in partitions)
         {
-            if (partition.NextCommitOffset is { } next && next > partition.CommittedOffset)
+            if ((fence || !partition.IsFencedOut) && partition.NextCommitOffset is { } next && next > partition.CommittedOffset)
             {
                 (due ??= []).Add((partition, next));
             }
@@ -363,11 +368,16 @@ internal sealed partial class PollLoop
         _epochs[tp] = command.Epoch;
         if (_owned.TryGetValue(Key(tp), out var owned))
         {
-            if (owned.IsReleasing)
+            if (owned.IsReleasing || _fencing.Contains(owned))
             {
-                // A newer owner epoch for a partition still draining here: assign once the release finishes.
+                // A newer owner epoch for a partition still draining here (a release, or a fence before its last
+                // commit): assign once that finishes, so the assignment starts after what the drain commits.
                 _deferredAssigns[tp] = command;
                 return default;
+            }
+            if (owned.IsFencedOut)
+            {
+                return Resume(owned, command);
             }
             owned.Epoch = command.Epoch;
             return new AssignResult(AssignOutcome.AlreadyOwned, tp, command.Epoch, command.Epoch);
@@ -384,18 +394,27 @@ internal sealed partial class PollLoop
         _partitionsPerLane[lane]++;
         long? start = command.StartOffset is { } s && s >= 0 ? s : null;
         var partition = new OwnedPartition(tp, command.Epoch, start, lane, _reservoir, _metrics.ForPartition(tp.Topic, tp.Partition.Value));
-        if (_fenced)
-        {
-            partition.IsFencedOut = true; // assigned in Kafka when unfenced
-        }
-        else
-        {
-            _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
-        }
+        _consumer.IncrementalAssign([new TopicPartitionOffset(tp, command.StartOffset is { } o ? new Offset(o) : Offset.Stored)]);
         _owned[Key(tp)] = partition;
         _released.Remove(tp);
         PublishSnapshot();
         LogAssigned(tp.Topic, tp.Partition.Value, command.StartOffset ?? Offset.Stored.Value, command.Epoch);
+        return new AssignResult(AssignOutcome.Assigned, tp, command.Epoch, command.Epoch);
+    }
+
+    /// <summary>
+    /// The scheduler gives a fenced partition back: a new assignment (same lane) at the scheduler's offset. The
+    /// fenced instance keeps its cut, so messages it skipped are never counted by the new one.
+    /// </summary>
+    private AssignResult Resume(OwnedPartition fenced, AssignCommand command)
+    {
+        var tp = fenced.TopicPartition;
+        var start = command.StartOffset is { } s && s >= 0 ? s : fenced.NextCommitOffset;
+        var partition = new OwnedPartition(tp, command.Epoch, start, fenced.Lane, _reservoir, fenced.Metrics);
+        _consumer.IncrementalAssign([new TopicPartitionOffset(tp, start is { } o ? new Offset(o) : Offset.Stored)]);
+        _owned[Key(tp)] = partition;
+        PublishSnapshot();
+        LogResumed(tp.Topic, tp.Partition.Value, start ?? Offset.Stored.Value, command.Epoch);
         return new AssignResult(AssignOutcome.Assigned, tp, command.Epoch, command.Epoch);
     }
 
@@ -433,10 +452,7 @@ internal sealed partial class PollLoop
         }
         else
         {
-            for (var attempt = 1; attempt <= 3 && !CommitCompleted([partition]); attempt++)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds(50 * attempt)); // rare: Kafka refused the commit of a release
-            }
+            CommitWithRetries([partition], fence: false);
         }
 
         if (_owned.TryGetValue(Key(tp), out var current) && ReferenceEquals(current, partition))
@@ -448,7 +464,13 @@ internal sealed partial class PollLoop
         }
         _released[tp] = (partition.Epoch, next.Value);
         LogReleased(tp.Topic, tp.Partition.Value, next.Value, partition.Epoch);
+        _fencing.Remove(partition);
+        RunDeferredAssign(tp);
+        return next.Value;
+    }
 
+    private void RunDeferredAssign(TopicPartition tp)
+    {
         if (_deferredAssigns.Remove(tp, out var deferred))
         {
             _epochs[tp] = long.MinValue;
@@ -461,7 +483,20 @@ internal sealed partial class PollLoop
                 deferred.Fail(ex);
             }
         }
-        return next.Value;
+    }
+
+    /// <summary>A commit that must not be lost to a passing refusal (a release, a fence): three tries. False when all failed.</summary>
+    private bool CommitWithRetries(IReadOnlyList<OwnedPartition> partitions, bool fence)
+    {
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            if (CommitCompleted(partitions, fence))
+            {
+                return true;
+            }
+            Thread.Sleep(TimeSpan.FromMilliseconds(50 * attempt)); // rare: Kafka refused the commit
+        }
+        return false;
     }
 
     internal void StopPartition(OwnedPartition partition)
@@ -482,43 +517,46 @@ internal sealed partial class PollLoop
         return drains;
     }
 
-    /// <summary>Self-fencing (lease lost): pause every partition and commit nothing until unfenced.</summary>
-    internal void SetFenced(bool fenced)
+    /// <summary>
+    /// Self-fencing (the scheduler's lease ran out), first half: every partition stops fetching and starting
+    /// messages; the messages already started go on. Returns what to wait for before <see cref="FinishFence"/>.
+    /// </summary>
+    internal IReadOnlyList<(OwnedPartition Partition, Task Drained)> BeginFence()
     {
-        if (_fenced == fenced)
+        var drains = new List<(OwnedPartition, Task)>();
+        foreach (var partition in _owned.Values.Where(p => !p.IsFencedOut && !p.IsReleasing))
         {
-            return;
+            // Unassigned rather than paused: a partition that has delivered nothing yet has no position in
+            // librdkafka, and resuming it would fall back to the committed offset or auto.offset.reset.
+            Unassign(partition);
+            partition.IsFencedOut = true;
+            _fencing.Add(partition);
+            drains.Add((partition, partition.BeginFence()));
         }
-        _fenced = fenced;
-        // Unassigned rather than paused: a partition that has delivered nothing yet has no position in
-        // librdkafka, and resuming it would fall back to the committed offset or auto.offset.reset.
-        foreach (var partition in _owned.Values)
+        LogFencing(drains.Count);
+        return drains;
+    }
+
+    /// <summary>
+    /// Second half: one last commit of what finished (nobody else owns these partitions yet: the scheduler waits
+    /// for the lease and a margin), then nothing more until each is assigned again or released.
+    /// </summary>
+    internal bool FinishFence(IReadOnlyList<OwnedPartition> partitions)
+    {
+        var held = partitions.Where(p => _owned.TryGetValue(Key(p.TopicPartition), out var current) && ReferenceEquals(current, p) && !p.IsReleasing).ToList();
+        var committed = CommitWithRetries(held, fence: true);
+        LogFenced(held.Count, committed, string.Join(' ', held.Select(p => $"{p.Topic}[{p.Partition}]@{p.CommittedOffset}")));
+        foreach (var partition in partitions)
         {
-            if (fenced && !partition.IsFencedOut && !partition.IsReleasing)
-            {
-                Unassign(partition);
-                partition.IsFencedOut = true;
-            }
-            else if (!fenced && partition.IsFencedOut)
-            {
-                partition.IsFencedOut = false;
-                var next = partition.NextFetchOffset;
-                _consumer.IncrementalAssign([new TopicPartitionOffset(partition.TopicPartition, next is { } n ? new Offset(n) : Offset.Stored)]);
-                if (partition.IsFailed)
-                {
-                    Pause(partition);
-                }
-            }
+            _fencing.Remove(partition);
+            RunDeferredAssign(partition.TopicPartition);
         }
-        LogFenced(fenced);
+        return committed;
     }
 
     internal void FinishStop()
     {
-        if (!_fenced)
-        {
-            CommitCompleted(_owned.Values); // a fenced consumer may no longer own its partitions: its commits could overwrite the new owner's
-        }
+        CommitCompleted(_owned.Values); // not the fenced partitions: the scheduler may have given them to another task
         foreach (var partition in _owned.Values)
         {
             _metrics.RemovePartition(partition.Topic, partition.Partition);

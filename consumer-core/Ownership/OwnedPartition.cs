@@ -34,6 +34,7 @@ internal sealed class OwnedPartition
     private volatile bool _failed;
     private volatile bool _releasing;
     private volatile bool _paused;
+    private volatile bool _fencedOut;
 
     public OwnedPartition(TopicPartition topicPartition, long epoch, long? startOffset, int lane, Reservoir reservoir, PartitionMetrics metrics)
     {
@@ -68,8 +69,12 @@ internal sealed class OwnedPartition
 
     public bool IsReleasing => _releasing;
 
-    /// <summary>Unassigned in Kafka while the consumer is fenced (poll thread only).</summary>
-    public bool IsFencedOut { get; set; }
+    /// <summary>Self-fenced: unassigned in Kafka, nothing starts or is committed any more (poll thread writes it).</summary>
+    public bool IsFencedOut
+    {
+        get => _fencedOut;
+        set => _fencedOut = value;
+    }
 
     /// <summary>Where fetching must continue: after the last message handed to workers, or the start offset; null when unknown.</summary>
     public long? NextFetchOffset
@@ -199,11 +204,19 @@ internal sealed class OwnedPartition
     /// Starts a release: nothing not yet started runs any more; the task completes when every message
     /// started before (and every one below it, in per-key or unordered mode) has finished.
     /// </summary>
-    public Task BeginDrain()
+    public Task BeginDrain() => StopStarting(releasing: true);
+
+    /// <summary>
+    /// Starts a self-fence: like <see cref="BeginDrain"/>, nothing not yet started runs; the partition stays
+    /// held (not releasing), so the scheduler can give it back.
+    /// </summary>
+    public Task BeginFence() => StopStarting(releasing: false);
+
+    private Task StopStarting(bool releasing)
     {
         lock (_gate)
         {
-            _releasing = true;
+            _releasing |= releasing;
             var cut = _maxStarted >= 0 ? _maxStarted + 1 : long.MinValue;
             _cut = Math.Min(_cut, cut);
             _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -235,7 +248,8 @@ internal sealed class OwnedPartition
         var hw = HighWatermark;
         var state = _failed ? PartitionState.Failed
             : _releasing ? PartitionState.Releasing
-            : _paused || IsFencedOut ? PartitionState.Paused
+            : _fencedOut ? PartitionState.Fenced
+            : _paused ? PartitionState.Paused
             : PartitionState.Owned;
         return new PartitionProgress(
             Topic,

@@ -16,5 +16,5 @@ internal sealed class ConsumerPartitionOwner(SluiceConsumer consumer) : IPartiti
     public Task<ReleaseResult> ReleaseAsync(TopicPartition topicPartition, long epoch, TimeSpan timeout, CancellationToken cancellationToken) =>
         consumer.ReleaseAsync(topicPartition, epoch, timeout, cancellationToken);
 
-    public Task SetFencedAsync(bool fenced, CancellationToken cancellationToken) => consumer.SetFencedAsync(fenced, cancellationToken);
+    public Task<FenceResult> FenceAsync(TimeSpan drainTimeout, CancellationToken cancellationToken) => consumer.FenceAsync(drainTimeout, cancellationToken);
 }

@@ -13,5 +13,6 @@ internal interface IPartitionOwner
 
     Task<ReleaseResult> ReleaseAsync(TopicPartition topicPartition, long epoch, TimeSpan timeout, CancellationToken cancellationToken);
 
-    Task SetFencedAsync(bool fenced, CancellationToken cancellationToken);
+    /// <summary>Self-fencing: see <see cref="Sluice.Consumer.SluiceConsumer.FenceAsync"/>. A fenced partition comes back by <see cref="AssignAsync"/>.</summary>
+    Task<FenceResult> FenceAsync(TimeSpan drainTimeout, CancellationToken cancellationToken);
 }

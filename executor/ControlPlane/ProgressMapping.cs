@@ -12,6 +12,7 @@ internal static class ProgressMapping
         PartitionState.Releasing => Wire.PartitionState.Releasing,
         PartitionState.Paused => Wire.PartitionState.Paused,
         PartitionState.Failed => Wire.PartitionState.Failed,
+        PartitionState.Fenced => Wire.PartitionState.Fenced,
         _ => Wire.PartitionState.Unspecified,
     };
 

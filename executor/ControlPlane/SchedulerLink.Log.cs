@@ -34,9 +34,12 @@ internal sealed partial class SchedulerLink
     [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "[ControlPlane] ignoring an unknown message ({Kind})")]
     private partial void LogUnknownMessage(string kind);
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "[Lease] nothing from the scheduler for {SilentMs:0} ms (lease {LeaseMs:0} ms): pausing every partition and committing nothing until it is back")]
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "[Lease] nothing from the scheduler for {SilentMs:0} ms (lease {LeaseMs:0} ms): pausing every partition, committing once what finishes, then nothing until it is back")]
     private partial void LogLeaseExpired(double silentMs, double leaseMs);
 
-    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "[Lease] the scheduler is back: partitions resume")]
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "[Lease] the scheduler is back: it gives each fenced partition back or releases it")]
     private partial void LogUnfenced();
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "[Lease] fenced {Partitions} partition(s) in {DurationMs:0} ms (in-flight finished: {Drained}, last commit: {Committed})")]
+    private partial void LogFenced(int partitions, bool drained, bool committed, double durationMs);
 }

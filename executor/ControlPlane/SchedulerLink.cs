@@ -33,6 +33,7 @@ internal sealed partial class SchedulerLink
     private TimeSpan _progressInterval;
     private long _lastHeard;
     private volatile bool _fenced;
+    private int _fences; // fences started; a stream opened before the latest one is stale
     private volatile bool _connected;
 
     public SchedulerLink(SchedulerLinkOptions options, IPartitionOwner owner, TimeProvider time, ILogger<SchedulerLink> logger)
@@ -53,7 +54,7 @@ internal sealed partial class SchedulerLink
     /// <summary>True while a stream is up and welcomed.</summary>
     public bool IsConnected => _connected;
 
-    /// <summary>True while the consumer is self-fenced because the lease ran out.</summary>
+    /// <summary>True from a lease expiry until a new stream is welcomed (the scheduler then gives back or releases each fenced partition).</summary>
     public bool IsFenced => _fenced;
 
     /// <summary>The control-plane address in use (changes when a standby redirects to the leader).</summary>
@@ -137,7 +138,19 @@ internal sealed partial class SchedulerLink
             ExecutorId = _options.ExecutorId,
             AuthSecret = _options.AuthSecret,
         };
-        hello.Held.AddRange(_owner.GetProgress().Select(p => p.ToHeld()));
+        // After a fence, Hello waits for its last commit and names the partitions fenced, so the scheduler
+        // reconciles them from what Kafka holds.
+        int fences;
+        await _fenceGate.WaitAsync(session.Token);
+        try
+        {
+            fences = _fences;
+            hello.Held.AddRange(_owner.GetProgress().Select(p => p.ToHeld()));
+        }
+        finally
+        {
+            _fenceGate.Release();
+        }
         await writer.WriteAsync(new ExecutorMessage { Hello = hello }, session.Token);
 
         if (!await call.ResponseStream.MoveNext(session.Token))
@@ -150,7 +163,12 @@ internal sealed partial class SchedulerLink
             throw new InvalidOperationException($"the scheduler's first message was {first.BodyCase}, not Welcome");
         }
         ApplyWelcome(first.Welcome);
-        await HeardAsync(session.Token);
+        Heard(fences);
+        if (_fenced)
+        {
+            _fenced = false;
+            LogUnfenced();
+        }
         _connected = true;
         welcomed();
         LogConnected(Address, first.Welcome.SchedulerId, _leaseTimeout.TotalMilliseconds);
@@ -160,7 +178,7 @@ internal sealed partial class SchedulerLink
         {
             while (await call.ResponseStream.MoveNext(session.Token))
             {
-                await HeardAsync(session.Token);
+                Heard(fences);
                 Dispatch(call.ResponseStream.Current, writer, session.Token);
             }
         }
@@ -298,13 +316,15 @@ internal sealed partial class SchedulerLink
         }
     }
 
-    private async Task HeardAsync(CancellationToken cancellationToken)
+    private void Heard(int fencesAtHello)
     {
-        Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
-        if (_fenced)
+        if (Volatile.Read(ref _fences) != fencesAtHello)
         {
-            await SetFencedAsync(false, cancellationToken);
+            // The lease ran out while this stream was open (stalled): only a new Hello lets the scheduler
+            // reconcile what was fenced, so nothing more is taken from this one.
+            throw new InvalidOperationException("the lease ran out on this stream");
         }
+        Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
     }
 
     /// <summary>Self-fencing: pauses everything when the scheduler has been silent for longer than the lease.</summary>
@@ -318,32 +338,32 @@ internal sealed partial class SchedulerLink
             if (!_fenced && silent > _leaseTimeout)
             {
                 LogLeaseExpired(silent.TotalMilliseconds, _leaseTimeout.TotalMilliseconds);
-                await SetFencedAsync(true, cancellationToken);
+                await FenceAsync(cancellationToken);
             }
         }
     }
 
-    private async Task SetFencedAsync(bool fenced, CancellationToken cancellationToken)
+    private async Task FenceAsync(CancellationToken cancellationToken)
     {
         await _fenceGate.WaitAsync(cancellationToken);
         try
         {
-            if (_fenced == fenced)
-            {
-                return;
-            }
-            await _owner.SetFencedAsync(fenced, cancellationToken);
-            _fenced = fenced;
-            if (!fenced)
-            {
-                LogUnfenced();
-            }
+            _fenced = true;
+            Interlocked.Increment(ref _fences);
+            var fence = await _owner.FenceAsync(FenceDrainTimeout(_leaseTimeout), cancellationToken);
+            LogFenced(fence.Partitions, fence.Drained, fence.Committed, fence.Duration.TotalMilliseconds);
         }
         finally
         {
             _fenceGate.Release();
         }
     }
+
+    /// <summary>
+    /// How long in-flight messages get at a fence: a quarter of the lease, at most 2 s, so the last commit lands
+    /// well before the scheduler's lease-plus-margin (at least 5 s) runs out and it moves the partitions.
+    /// </summary>
+    internal static TimeSpan FenceDrainTimeout(TimeSpan lease) => lease / 4 < TimeSpan.FromSeconds(2) ? lease / 4 : TimeSpan.FromSeconds(2);
 
     private TimeSpan Backoff(int attempt)
     {

@@ -23,6 +23,8 @@ public static class SchedulerCommandLine
         ["--listen"] = Prefix + nameof(SchedulerOptions.Listen),
         ["--control-plane-listen"] = Prefix + nameof(SchedulerOptions.ControlPlaneListen),
         ["--advertise"] = Prefix + nameof(SchedulerOptions.Advertise),
+        ["--control-plane-advertise"] = Prefix + nameof(SchedulerOptions.ControlPlaneAdvertise),
+        ["--lease-timeout"] = Prefix + nameof(SchedulerOptions.LeaseTimeout),
         ["--api-token"] = Prefix + nameof(SchedulerOptions.ApiToken),
         ["--failover-timeout"] = Prefix + nameof(SchedulerOptions.FailoverTimeout),
         ["--executor"] = Prefix + nameof(SchedulerOptions.Executor),

@@ -57,6 +57,19 @@ public sealed class SchedulerOptions
     /// <summary><c>--advertise</c>: host name executors and standbys use to reach this scheduler. Under Marathon, <c>HOST</c>.</summary>
     public string? Advertise { get; set; }
 
+    /// <summary>
+    /// <c>--control-plane-advertise</c>: <c>host:port</c> executors (and standbys' redirects) use to reach this scheduler's
+    /// control plane, when it is not <c>--advertise</c> with the <c>--control-plane-listen</c> port (a proxy or a port mapping).
+    /// </summary>
+    public string? ControlPlaneAdvertise { get; set; }
+
+    /// <summary>
+    /// <c>--lease-timeout</c>: an executor that hears nothing from the scheduler for this long pauses its partitions and
+    /// stops committing (e.g. <c>15s</c>, <c>500ms</c>, <c>00:00:15</c>). The scheduler moves a silent task's partitions
+    /// only after the lease plus a margin (<see cref="ControlPlane.LeaseTimings"/>). Default 15 s.
+    /// </summary>
+    public string? LeaseTimeout { get; set; }
+
     /// <summary><c>--api-token</c>: bearer token every mutating REST call must carry.</summary>
     public string? ApiToken { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Sluice.Scheduler.ControlPlane;
 
 namespace Sluice.Scheduler.Configuration;
 
@@ -67,6 +68,22 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
             Fail(nameof(options.FailoverTimeout), $"must be positive (e.g. 7.00:00:00), not {options.FailoverTimeout}");
         }
 
+        if (options.ControlPlaneAdvertise is not null && !IsHostPortList(options.ControlPlaneAdvertise, single: true))
+        {
+            Fail(nameof(options.ControlPlaneAdvertise), $"'{options.ControlPlaneAdvertise}' must be host:port (the control-plane address executors dial)");
+        }
+        if (options.LeaseTimeout is not null)
+        {
+            if (!DurationSetting.TryParse(options.LeaseTimeout, out var lease))
+            {
+                Fail(nameof(options.LeaseTimeout), $"'{options.LeaseTimeout}' is not a duration: use e.g. 15s, 500ms, 2m or 00:00:15");
+            }
+            else if (lease < LeaseTimings.Minimum || lease > LeaseTimings.Maximum)
+            {
+                Fail(nameof(options.LeaseTimeout), $"'{options.LeaseTimeout}' must be between {LeaseTimings.Minimum.TotalSeconds:0} s and {LeaseTimings.Maximum.TotalMinutes:0} min");
+            }
+        }
+
         foreach (var (property, url) in new[] { (nameof(options.Listen), options.Listen), (nameof(options.ControlPlaneListen), options.ControlPlaneListen) })
         {
             if (url is null)
@@ -105,8 +122,8 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
             && !string.IsNullOrEmpty(uri.Host));
     }
 
-    private static bool IsHostPortList(string value) =>
-        value.Split(',').All(part =>
+    private static bool IsHostPortList(string value, bool single = false) =>
+        (!single || !value.Contains(',')) && value.Split(',').All(part =>
         {
             var colon = part.LastIndexOf(':');
             return colon > 0

@@ -285,14 +285,16 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
     /// Once per control-plane session: what the executor said it holds (Hello) against the ledger. A partition
     /// the ledger gives it but it does not hold (a scheduler died between persisting a transfer and sending
     /// the Assign) is assigned again at the ledger's epoch and offset; one it holds against the ledger
-    /// (another owner, or another epoch) is released.
+    /// (another owner, or another epoch) is released. One it fenced when its lease ran out (DESIGN.md §3.3) is
+    /// given back where Kafka says its last commit left it, if the ledger still gives it to the task; a
+    /// fenced partition already moved is released like any other.
     /// </summary>
     private async Task ReconcileHeldAsync(IReadOnlyList<OwnershipEntry> ownership, CancellationToken cancellationToken)
     {
         var byPartition = ownership.ToDictionary(e => e.Partition);
         foreach (var session in _registry.Sessions.Where(s => s.Consumer == _name && !_reconciledSessions.TryGetValue(s, out _)))
         {
-            var held = session.HeldAtConnect.ToDictionary(h => new PartitionKey(h.Topic, h.Partition), h => h.Epoch);
+            var held = session.HeldAtConnect.ToDictionary(h => new PartitionKey(h.Topic, h.Partition));
             try
             {
                 foreach (var entry in ownership.Where(e => e.Owner == session.TaskId && e.Phase == OwnershipPhase.Owned && !held.ContainsKey(e.Partition)))
@@ -300,13 +302,20 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
                     LogReassigning(entry.Partition.Topic, entry.Partition.Partition, session.TaskId, entry.Epoch, entry.StartOffset);
                     await session.AssignAsync(entry.Partition, entry.Epoch, entry.StartOffset, TimeSpan.FromSeconds(30), cancellationToken);
                 }
-                foreach (var (partition, epoch) in held)
+                foreach (var (partition, partitionHeld) in held)
                 {
                     var entry = byPartition.GetValueOrDefault(partition);
-                    if (entry is null || entry.Owner != session.TaskId || entry.Epoch != epoch)
+                    if (partitionHeld.State == Proto.ControlPlane.V1.PartitionState.Fenced
+                        && entry is { Phase: OwnershipPhase.Owned } && entry.Owner == session.TaskId && entry.Epoch >= partitionHeld.Epoch)
                     {
-                        LogReleasingStale(partition.Topic, partition.Partition, session.TaskId, epoch, entry?.Owner ?? "(nobody)", entry?.Epoch ?? 0);
-                        await session.ReleaseAsync(partition, epoch, TimeSpan.FromSeconds(30), cancellationToken);
+                        var start = Math.Max(await _offsets.ResolveAsync(partition, cancellationToken), entry.StartOffset);
+                        LogGivingBack(partition.Topic, partition.Partition, session.TaskId, entry.Epoch, start);
+                        await session.AssignAsync(partition, entry.Epoch, start, TimeSpan.FromSeconds(30), cancellationToken);
+                    }
+                    else if (entry is null || entry.Owner != session.TaskId || entry.Epoch != partitionHeld.Epoch)
+                    {
+                        LogReleasingStale(partition.Topic, partition.Partition, session.TaskId, partitionHeld.Epoch, entry?.Owner ?? "(nobody)", entry?.Epoch ?? 0);
+                        await session.ReleaseAsync(partition, partitionHeld.Epoch, TimeSpan.FromSeconds(30), cancellationToken);
                     }
                 }
                 _reconciledSessions.AddOrUpdate(session, session);
@@ -517,6 +526,9 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "[Engine] {Topic}[{Partition}]: {TaskId} holds it at epoch {Epoch}, the ledger says {Owner} at epoch {LedgerEpoch}: releasing it there")]
     private partial void LogReleasingStale(string topic, int partition, string taskId, long epoch, string owner, long ledgerEpoch);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "[Engine] {Topic}[{Partition}]: {TaskId} fenced it and the ledger still gives it to it (epoch {Epoch}): giving it back at {Offset}")]
+    private partial void LogGivingBack(string topic, int partition, string taskId, long epoch, long offset);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "[Engine] {Consumer}: {Count} partition move(s)")]
     private partial void LogMoving(string consumer, int count);

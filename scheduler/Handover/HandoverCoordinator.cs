@@ -200,15 +200,13 @@ public sealed partial class HandoverCoordinator(
 
     private async Task<long> LastCommittedAsync(PartitionKey partition, ExecutorSession? source, OwnershipEntry current, CancellationToken cancellationToken)
     {
-        var reported = source?.LatestProgress?.Partitions
-            .FirstOrDefault(p => p.Topic == partition.Topic && p.Partition == partition.Partition && p.CommittedOffset >= 0);
-        if (reported is not null)
-        {
-            return Math.Max(reported.CommittedOffset, current.StartOffset);
-        }
-        // Nothing reported: Kafka's committed offset is the fallback after an unclean loss (DESIGN.md §4).
+        // Kafka's committed offset of the group is the truth here (DESIGN.md §4): a fenced owner makes its last
+        // commit after its last Progress, so what it reported can be older. The report and the ledger still
+        // bound it from below, should Kafka have lost a commit.
         var committed = await offsets.ResolveAsync(partition, cancellationToken);
-        return Math.Max(committed, current.StartOffset);
+        var reported = source?.LatestProgress?.Partitions
+            .FirstOrDefault(p => p.Topic == partition.Topic && p.Partition == partition.Partition)?.CommittedOffset ?? -1;
+        return Math.Max(Math.Max(committed, reported), current.StartOffset);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "[Handover] {Topic}[{Partition}] {From} → {To} epoch {Epoch} at offset {Offset} (clean {Clean}) in {DurationMs:0.0} ms")]

@@ -48,7 +48,10 @@ internal static class SchedulerHost
         var advertise = options.Advertise ?? rest.Host;
         // Under Marathon the task id names this instance in logs, the election node and the executors' Welcome.
         var instance = Environment.GetEnvironmentVariable("MESOS_TASK_ID") is { Length: > 0 } taskId ? taskId : Guid.NewGuid().ToString("N");
-        var self = new LeaderInfo(instance, $"http://{advertise}:{rest.Port}/", $"{advertise}:{controlPlane.Port}");
+        // Executors get this address in TaskData, and standbys redirect them to it: a proxy in front of the port is advertised as it.
+        var controlPlaneAddress = options.ControlPlaneAdvertise ?? $"{advertise}:{controlPlane.Port}";
+        var self = new LeaderInfo(instance, $"http://{advertise}:{rest.Port}/", controlPlaneAddress);
+        var lease = options.LeaseTimeout is { } leaseText ? new LeaseTimings(DurationSetting.Parse(leaseText)) : LeaseTimings.Default;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddSimpleConsole(o =>
@@ -90,10 +93,16 @@ internal static class SchedulerHost
             {
                 warning = "no --control-plane-secret: any process that reaches the control-plane port is accepted as an executor";
             }
-            builder.Services.AddSingleton(Options.Create(new ControlPlaneOptions { SchedulerId = self.CandidateId, Secret = secret }));
+            builder.Services.AddSingleton(Options.Create(new ControlPlaneOptions
+            {
+                SchedulerId = self.CandidateId,
+                Secret = secret,
+                LeaseTimeout = lease.Lease,
+                PingInterval = lease.PingInterval,
+            }));
             builder.Services.AddSingleton(state.Leadership);
-            builder.Services.AddSingleton(Options.Create(new EngineOptions()));
-            builder.Services.AddSingleton(new HandoverOptions());
+            builder.Services.AddSingleton(Options.Create(new EngineOptions { SilentTaskGrace = lease.SilentOwnerGrace }));
+            builder.Services.AddSingleton(new HandoverOptions { SilentOwnerGrace = lease.SilentOwnerGrace });
             builder.Services.AddSingleton(new EngineEndpoints(self.GrpcAddress!));
             builder.Services.AddSingleton<SchedulerMetrics>();
             builder.Services.AddSingleton(executor);
@@ -109,13 +118,17 @@ internal static class SchedulerHost
             app.MapSluiceApi();
             app.MapSluiceDashboard();
             app.MapMetrics("/metrics", app.Services.GetRequiredService<SchedulerMetrics>().Registry);
-            app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}");
+            // The Host an executor sends is the address it dialled: the advertised one when a proxy or a port mapping is in between.
+            var advertisedPort = controlPlaneAddress[(controlPlaneAddress.LastIndexOf(':') + 1)..];
+            app.MapGrpcService<ControlPlaneService>().RequireHost($"*:{controlPlane.Port}", $"*:{advertisedPort}");
             if (warning is not null)
             {
                 app.Logger.LogWarning("{Warning}", warning);
             }
             app.Logger.LogInformation("sluice-scheduler {Instance} of framework {Framework}: REST {Rest}, control plane {ControlPlane}, state {State}",
                 self.CandidateId, options.FrameworkName, self.RestAddress, self.GrpcAddress, options.Zk ?? options.State);
+            app.Logger.LogInformation("executors' lease {LeaseMs:0} ms, pinged every {PingMs:0} ms; a silent task's partitions move after {GraceMs:0} ms",
+                lease.Lease.TotalMilliseconds, lease.PingInterval.TotalMilliseconds, lease.SilentOwnerGrace.TotalMilliseconds);
             await app.RunAsync();
             if (app.Services.GetRequiredService<SchedulerEngine>().ExecuteTask is { IsFaulted: true } engine)
             {

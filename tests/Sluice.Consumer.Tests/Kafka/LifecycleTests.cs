@@ -138,58 +138,80 @@ public sealed class LifecycleTests(KafkaFixture fixture)
 public sealed class FencingTests(KafkaFixture fixture)
 {
     [Fact]
-    public async Task SetFencedAsync_LeaseLost_PausesEveryPartitionAndCommitsNothingUntilUnfenced()
+    public async Task FenceAsync_LeaseLost_FinishesInFlightCommitsOnceThenNothingUntilAssignedAgain()
     {
         var topic = await fixture.CreateTopicAsync("fenced", 2);
         await TestKafka.ProduceAsync(fixture, topic, 2, 40);
         var config = TestKafka.ConsumerConfig(fixture);
-        var options = new SluiceConsumerOptions { CommitInterval = TimeSpan.FromMilliseconds(20) };
+        // In partition order, the records fetched behind the slow one have not started when the lease runs out.
+        var options = new SluiceConsumerOptions { CommitInterval = TimeSpan.FromMilliseconds(20), Ordering = MessageOrdering.PerPartition };
         TestKafka.PinAll(options, topic, 2);
+        var processed = new ConcurrentQueue<(int Partition, long Offset)>();
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler(async (m, _) =>
+        {
+            if (m.Partition == 0 && m.Offset == 5 && !finish.Task.IsCompleted)
+            {
+                inFlight.TrySetResult();
+                await finish.Task; // a slow record in flight when the lease runs out
+            }
+            processed.Enqueue((m.Partition, m.Offset));
+        }).Build();
+        await consumer.StartAsync();
+        await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(() => TestKafka.Committed(fixture, config.GroupId, topic, 1) == 20, TimeSpan.FromSeconds(15), "partition 1 committed before the fence");
+
+        var fence = consumer.FenceAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.State == Progress.PartitionState.Fenced), TimeSpan.FromSeconds(5), "both partitions fenced");
+        // The scheduler gives partition 1 back while the fence still drains: the assignment waits for the last commit.
+        var giveBack = consumer.AssignAsync(new TopicPartition(topic, 1), 20, 0);
+        await Task.Delay(200);
+        Assert.False(fence.IsCompleted);
+        Assert.False(giveBack.IsCompleted);
+        finish.SetResult();
+        var result = await fence.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((2, true, true), (result.Partitions, result.Drained, result.Committed));
+        Assert.Equal(6, TestKafka.Committed(fixture, config.GroupId, topic, 0)); // the record in flight finished, committed once
+        Assert.Equal(AssignOutcome.Assigned, (await giveBack.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
+
+        await TestKafka.ProduceAsync(fixture, topic, 2, 40);
+        await Eventually.TrueAsync(() => processed.Count(r => r.Partition == 1) == 40, TimeSpan.FromSeconds(15), "partition 1 resumes at 20");
+        Assert.Equal(6, processed.Count(r => r.Partition == 0));
+        Assert.Equal(Progress.PartitionState.Fenced, consumer.GetProgress().Single(p => p.Partition == 0).State);
+        Assert.Equal(6, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+
+        await consumer.AssignAsync(new TopicPartition(topic, 0), 6, 0);
+        await Eventually.TrueAsync(() => processed.Count == 80, TimeSpan.FromSeconds(15), "partition 0 resumes at 6");
+        Assert.Equal(80, processed.Distinct().Count());
+        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 40), TimeSpan.FromSeconds(10), "commits again");
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_OfAFencedPartition_AnswersWhereItStopped_AndAStaleAssignCannotResumeIt()
+    {
+        var topic = await fixture.CreateTopicAsync("fenced-release", 1);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 10);
+        var config = TestKafka.ConsumerConfig(fixture);
         var done = 0;
-        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions { CommitInterval = TimeSpan.FromMilliseconds(20) }, config).SetHandler((_, _) =>
         {
             Interlocked.Increment(ref done);
             return ValueTask.CompletedTask;
         }).Build();
         await consumer.StartAsync();
-        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 20), TimeSpan.FromSeconds(15), "committed before the fence");
+        var tp = new TopicPartition(topic, 0);
+        await consumer.AssignAsync(tp, 0, 4);
+        await Eventually.TrueAsync(() => Volatile.Read(ref done) == 10, TimeSpan.FromSeconds(15), "processed before the fence");
 
-        await consumer.SetFencedAsync(true);
-        await TestKafka.ProduceAsync(fixture, topic, 2, 40);
-        await Task.Delay(300);
+        await consumer.FenceAsync(TimeSpan.FromSeconds(5));
+        var stale = await consumer.AssignAsync(tp, 0, 3);
+        var released = await consumer.ReleaseAsync(tp, 4, TimeSpan.FromSeconds(5));
 
-        Assert.All(consumer.GetProgress(), p => Assert.Equal(Progress.PartitionState.Paused, p.State));
-        Assert.Equal(20, TestKafka.Committed(fixture, config.GroupId, topic, 0));
-        Assert.Equal(20, TestKafka.Committed(fixture, config.GroupId, topic, 1));
-
-        await consumer.SetFencedAsync(false);
-        await Eventually.TrueAsync(() => Volatile.Read(ref done) == 80, TimeSpan.FromSeconds(15), "resumes after the fence");
-        await Eventually.TrueAsync(() => consumer.GetProgress().All(p => p.CommittedOffset == 40), TimeSpan.FromSeconds(10), "commits again");
-    }
-
-    [Fact]
-    public async Task AssignAsync_WhileFenced_FetchesNothingUntilUnfencedThenStartsAtTheGivenOffset()
-    {
-        var topic = await fixture.CreateTopicAsync("fenced-assign", 1);
-        await TestKafka.ProduceAsync(fixture, topic, 1, 30);
-        var config = TestKafka.ConsumerConfig(fixture);
-        config.AutoOffsetReset = AutoOffsetReset.Latest; // a fall-back to the reset policy would skip everything
-        var processed = new ConcurrentQueue<long>();
-        await using var consumer = TestKafka.Builder(fixture, new SluiceConsumerOptions(), config).SetHandler((m, _) =>
-        {
-            processed.Enqueue(m.Offset);
-            return ValueTask.CompletedTask;
-        }).Build();
-        await consumer.StartAsync();
-
-        await consumer.SetFencedAsync(true);
-        await consumer.AssignAsync(new TopicPartition(topic, 0), 10, 1);
-        await Task.Delay(300);
-        Assert.Empty(processed);
-        Assert.Equal(Progress.PartitionState.Paused, consumer.GetProgress().Single().State);
-
-        await consumer.SetFencedAsync(false);
-        await Eventually.TrueAsync(() => processed.Count == 20, TimeSpan.FromSeconds(10), "starts at 10 once unfenced");
-        Assert.Equal(Enumerable.Range(10, 20).Select(i => (long)i), processed);
+        Assert.Equal(AssignOutcome.StaleEpoch, stale.Outcome);
+        Assert.Equal((ReleaseOutcome.Released, 10L), (released.Outcome, released.NextOffset));
+        Assert.Empty(consumer.GetProgress());
+        Assert.Equal(10, TestKafka.Committed(fixture, config.GroupId, topic, 0));
     }
 }

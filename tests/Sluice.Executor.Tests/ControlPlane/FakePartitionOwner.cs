@@ -8,27 +8,34 @@ namespace Sluice.Executor.Tests.ControlPlane;
 
 /// <summary>
 /// Stands in for the consumer core in tests of the link's protocol logic: holds epochs as the core
-/// does (a lower epoch is stale) and records fencing.
+/// does (a lower epoch is stale) and fences as it does (a fenced partition comes back by an Assign).
 /// </summary>
 internal sealed class FakePartitionOwner : IPartitionOwner
 {
-    private readonly ConcurrentDictionary<TopicPartition, long> _held = new();
+    private readonly ConcurrentDictionary<TopicPartition, (long Epoch, bool Fenced, long Start)> _held = new();
 
     public volatile bool Fenced;
     public int FenceChanges;
 
-    public void Hold(string topic, int partition, long epoch) => _held[new TopicPartition(topic, partition)] = epoch;
+    public void Hold(string topic, int partition, long epoch) => _held[new TopicPartition(topic, partition)] = (epoch, false, -1);
+
+    public bool IsFenced(string topic, int partition) => _held.TryGetValue(new TopicPartition(topic, partition), out var held) && held.Fenced;
+
+    /// <summary>The offset the last Assign of the partition started at.</summary>
+    public long StartOf(string topic, int partition) => _held.TryGetValue(new TopicPartition(topic, partition), out var held) ? held.Start : -1;
 
     public IReadOnlyList<PartitionProgress> GetProgress() =>
-        _held.Select(kv => new PartitionProgress(kv.Key.Topic, kv.Key.Partition.Value, kv.Value, PartitionState.Owned, 10, 9, 20, 10, 0, 0, 0, 0)).ToList();
+        _held.Select(kv => new PartitionProgress(kv.Key.Topic, kv.Key.Partition.Value, kv.Value.Epoch,
+            kv.Value.Fenced ? PartitionState.Fenced : PartitionState.Owned, 10, 9, 20, 10, 0, 0, 0, 0)).ToList();
 
     public Task<AssignResult> AssignAsync(TopicPartition topicPartition, long startOffset, long epoch, CancellationToken cancellationToken)
     {
-        if (_held.TryGetValue(topicPartition, out var held) && epoch < held)
+        if (_held.TryGetValue(topicPartition, out var held) && epoch < held.Epoch)
         {
-            return Task.FromResult(new AssignResult(AssignOutcome.StaleEpoch, topicPartition, epoch, held));
+            return Task.FromResult(new AssignResult(AssignOutcome.StaleEpoch, topicPartition, epoch, held.Epoch));
         }
-        _held[topicPartition] = epoch;
+        _held[topicPartition] = (epoch, false, startOffset);
+        Fenced = _held.Values.Any(h => h.Fenced);
         return Task.FromResult(new AssignResult(AssignOutcome.Assigned, topicPartition, epoch, epoch));
     }
 
@@ -38,7 +45,7 @@ internal sealed class FakePartitionOwner : IPartitionOwner
         {
             return Task.FromResult(new ReleaseResult(ReleaseOutcome.NotOwned, topicPartition, epoch, -1, false, TimeSpan.Zero));
         }
-        if (epoch < held)
+        if (epoch < held.Epoch)
         {
             return Task.FromResult(new ReleaseResult(ReleaseOutcome.StaleEpoch, topicPartition, epoch, -1, false, TimeSpan.Zero));
         }
@@ -46,10 +53,19 @@ internal sealed class FakePartitionOwner : IPartitionOwner
         return Task.FromResult(new ReleaseResult(ReleaseOutcome.Released, topicPartition, epoch, 100 + topicPartition.Partition.Value, false, TimeSpan.FromMilliseconds(1)));
     }
 
-    public Task SetFencedAsync(bool fenced, CancellationToken cancellationToken)
+    public Task<FenceResult> FenceAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
     {
-        Fenced = fenced;
+        var fenced = 0;
+        foreach (var (partition, held) in _held)
+        {
+            if (!held.Fenced)
+            {
+                _held[partition] = held with { Fenced = true };
+                fenced++;
+            }
+        }
+        Fenced = true;
         Interlocked.Increment(ref FenceChanges);
-        return Task.CompletedTask;
+        return Task.FromResult(new FenceResult(fenced, true, true, TimeSpan.FromMilliseconds(1)));
     }
 }

@@ -1,7 +1,10 @@
+using System.Net;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Executor.ControlPlane;
 using Sluice.Proto.ControlPlane.V1;
 using Sluice.Testing;
+using Sluice.Testing.Network;
 
 namespace Sluice.Executor.Tests.ControlPlane;
 
@@ -99,18 +102,124 @@ public sealed class SchedulerLinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Silence_beyond_the_lease_fences_the_consumer_until_the_scheduler_speaks_again()
+    public async Task Silence_beyond_the_lease_fences_and_the_partitions_wait_for_the_scheduler_to_give_them_back()
     {
+        _owner.Hold("orders", 0, 3);
+        _owner.Hold("orders", 1, 3);
         StartLink();
-        var session = await _scheduler.NextSessionAsync();
-        await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello);
-        await session.SendAsync(Welcome(leaseMs: 300));
-
+        var first = await _scheduler.NextSessionAsync();
+        await first.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello);
+        await first.SendAsync(Welcome(leaseMs: 300));
         await Eventually.TrueAsync(() => _owner.Fenced, TimeSpan.FromSeconds(10), "the consumer is fenced once the lease runs out");
         Assert.True(_link.IsFenced);
-        await session.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
 
-        await Eventually.TrueAsync(() => !_owner.Fenced, TimeSpan.FromSeconds(10), "the consumer is unfenced when the scheduler speaks again");
+        // The stream was only stalled: what comes on it after the lease ran out is not trusted; a new Hello names what is fenced.
+        await first.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
+        var second = await _scheduler.NextSessionAsync();
+        var hello = (await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello)).Hello;
+        Assert.All(hello.Held, h => Assert.Equal(PartitionState.Fenced, h.State));
+        Assert.Equal([0, 1], hello.Held.Select(h => h.Partition).Order());
+
+        await second.SendAsync(Welcome());
+        await Eventually.TrueAsync(() => !_link.IsFenced, TimeSpan.FromSeconds(10), "the lease is held again once welcomed");
+        Assert.True(_owner.IsFenced("orders", 0) && _owner.IsFenced("orders", 1), "nothing resumes before the scheduler says so");
+
+        await second.SendAsync(new SchedulerMessage { Assign = new Assign { Topic = "orders", Partition = 0, Epoch = 3, StartOffset = 17 } });
+        var assigned = (await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Assigned)).Assigned;
+        await second.SendAsync(new SchedulerMessage { Release = new Release { Topic = "orders", Partition = 1, Epoch = 3, TimeoutMs = 1_000 } });
+        await second.ReceiveAsync(ExecutorMessage.BodyOneofCase.Released);
+
+        Assert.Equal((0, 3L, 17L), (assigned.Partition, assigned.Epoch, assigned.StartOffset));
+        Assert.False(_owner.IsFenced("orders", 0));
+        Assert.Equal(17, _owner.StartOf("orders", 0));
+        Assert.Equal(1, _owner.FenceChanges);
+    }
+
+    [Fact]
+    public async Task A_proxy_cut_by_task_id_cuts_only_that_executor_because_its_Hello_carries_the_id_in_clear()
+    {
+        // h2c without compression: the task id of Hello travels as plain bytes in the first DATA frame.
+        await using var proxy = new FaultProxy(IPEndPoint.Parse(_scheduler.Address));
+        var other = new FakePartitionOwner();
+        var otherLink = new SchedulerLink(new SchedulerLinkOptions
+        {
+            Address = proxy.Address,
+            TaskId = "orders.v2.0002",
+            Consumer = "orders",
+            Version = "v2",
+            ExecutorId = "exec-2",
+            ReconnectBackoffMin = TimeSpan.FromMilliseconds(20),
+            ReconnectBackoffMax = TimeSpan.FromMilliseconds(200),
+        }, other, TimeProvider.System, NullLogger<SchedulerLink>.Instance);
+        using var stopOther = new CancellationTokenSource();
+        var otherRunning = otherLink.RunAsync(stopOther.Token);
+        StartLink(address: proxy.Address);
+        for (var i = 0; i < 2; i++)
+        {
+            var session = await _scheduler.NextSessionAsync();
+            var hello = (await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello)).Hello;
+            await session.SendAsync(Welcome(leaseMs: hello.TaskId == "orders.v2.0001" ? 500 : 30_000));
+            _ = PingAsync(session, stopOther.Token);
+        }
+        await Eventually.TrueAsync(() => _link.IsConnected && otherLink.IsConnected, TimeSpan.FromSeconds(10), "both links connected through the proxy");
+
+        Assert.Equal(1, proxy.Cut("orders.v2.0001"));
+
+        await Eventually.TrueAsync(() => _owner.Fenced, TimeSpan.FromSeconds(10), "the cut executor fences after its lease");
+        Assert.False(_link.IsConnected);
+        Assert.True(otherLink.IsConnected);
+        Assert.False(other.Fenced);
+        // Its reconnects reach the scheduler as far as the call's headers, never as far as Hello.
+        while (_scheduler.Sessions.Reader.TryRead(out var attempt))
+        {
+            Assert.Null(await HelloOrNullAsync(attempt));
+        }
+
+        proxy.Restore();
+        Hello? back = null;
+        while (back is null)
+        {
+            back = await HelloOrNullAsync(await _scheduler.NextSessionAsync());
+        }
+        Assert.Equal("orders.v2.0001", back.TaskId);
+        await stopOther.CancelAsync();
+        await otherRunning.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<Hello?> HelloOrNullAsync(ScriptedSession session)
+    {
+        try
+        {
+            return (await session.ReceiveAsync(ExecutorMessage.BodyOneofCase.Hello, TimeSpan.FromMilliseconds(500))).Hello;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps a long lease alive the way the scheduler does.</summary>
+    private static async Task PingAsync(ScriptedSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(100, cancellationToken);
+                await session.SendAsync(new SchedulerMessage { Ping = new Ping { SentAtUnixMs = 1 } });
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The stream ended (the cut, or the test is over).
+        }
+    }
+
+    [Fact]
+    public void FenceDrainTimeout_IsAQuarterOfTheLease_AtMostTwoSeconds()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(750), SchedulerLink.FenceDrainTimeout(TimeSpan.FromSeconds(3)));
+        Assert.Equal(TimeSpan.FromSeconds(2), SchedulerLink.FenceDrainTimeout(TimeSpan.FromSeconds(15)));
     }
 
     [Fact]

@@ -86,6 +86,8 @@ public sealed class HandoverThroughControlPlaneTests(KafkaFixture kafka, ITestOu
         {
             ProgressInterval = TimeSpan.FromMilliseconds(100),
             LeaseTimeout = TimeSpan.FromMilliseconds(500),
+            // Within the lease, as the scheduler's LeaseTimings keeps it: a lease that runs out reopens the stream.
+            PingInterval = TimeSpan.FromMilliseconds(150),
         });
         var a = await ExecutorAsync("orders.v1.a", group, scheduler.Address);
         await using var b = await ExecutorAsync("orders.v1.b", group, scheduler.Address);

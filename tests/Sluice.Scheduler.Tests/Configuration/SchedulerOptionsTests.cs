@@ -1,4 +1,7 @@
 using Sluice.Scheduler.Configuration;
+using Sluice.Scheduler.ControlPlane;
+using Sluice.Scheduler.Engine;
+using Sluice.Scheduler.Handover;
 
 namespace Sluice.Scheduler.Tests.Configuration;
 
@@ -51,6 +54,14 @@ public sealed class SchedulerOptionsTests
     [InlineData("ZkAuth", "digest:sluice:pw", "--zk-auth must be digest:user:password, with --zk")]
     [InlineData("ZkAuth", "sluice:pw", "--zk-auth must be digest:user:password")]
     [InlineData("ZkAuth", "digest:sluice", "--zk-auth must be digest:user:password")]
+    [InlineData("ControlPlaneAdvertise", "proxy", "--control-plane-advertise 'proxy' must be host:port")]
+    [InlineData("ControlPlaneAdvertise", "proxy:0", "--control-plane-advertise 'proxy:0' must be host:port")]
+    [InlineData("ControlPlaneAdvertise", "a:1,b:2", "--control-plane-advertise 'a:1,b:2' must be host:port")]
+    [InlineData("LeaseTimeout", "soon", "--lease-timeout 'soon' is not a duration")]
+    [InlineData("LeaseTimeout", "3 parsecs", "--lease-timeout '3 parsecs' is not a duration")]
+    [InlineData("LeaseTimeout", "-3s", "--lease-timeout '-3s' is not a duration")]
+    [InlineData("LeaseTimeout", "500ms", "--lease-timeout '500ms' must be between 1 s and 60 min")]
+    [InlineData("LeaseTimeout", "2h", "--lease-timeout '2h' must be between 1 s and 60 min")]
     [InlineData("Listen", "ftp://x:1", "--listen 'ftp://x:1' must be http://address:port")]
     [InlineData("Listen", "http://0.0.0.0:8080", "--listen 'http://0.0.0.0:8080' listens beyond loopback without --api-token")]
     public void Validate_InvalidValue_NamesTheFlag(string property, string? value, string expected)
@@ -61,6 +72,63 @@ public sealed class SchedulerOptionsTests
         var failures = Failures(options);
 
         Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("3s", 3_000)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("1500ms", 1_500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("00:00:15", 15_000)]
+    [InlineData(" 4s ", 4_000)]
+    public void DurationSetting_TryParse_ReadsUnitsAndTimeSpans(string text, long milliseconds)
+    {
+        Assert.True(DurationSetting.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("3")]
+    [InlineData("3 s")]
+    [InlineData("3sec")]
+    [InlineData("s")]
+    [InlineData("-00:00:01")]
+    public void DurationSetting_TryParse_RejectsOtherText(string? text) => Assert.False(DurationSetting.TryParse(text, out _));
+
+    [Fact]
+    public void Validate_GoodLeaseAndControlPlaneAdvertise_Succeed()
+    {
+        var options = Valid();
+        options.LeaseTimeout = "3s";
+        options.ControlPlaneAdvertise = "127.0.0.1:40123";
+
+        Assert.Empty(Failures(options));
+    }
+
+    [Theory]
+    [InlineData(15_000, 3_000, 20_000)]
+    [InlineData(3_000, 1_000, 8_000)]
+    [InlineData(1_000, 333, 6_000)]
+    [InlineData(60_000, 3_000, 80_000)]
+    public void LeaseTimings_FollowTheLease(long leaseMs, long pingMs, long graceMs)
+    {
+        var timings = new LeaseTimings(TimeSpan.FromMilliseconds(leaseMs));
+
+        Assert.Equal(pingMs, (long)timings.PingInterval.TotalMilliseconds);
+        Assert.Equal(graceMs, (long)timings.SilentOwnerGrace.TotalMilliseconds);
+        Assert.True(timings.SilentOwnerGrace - timings.Lease >= LeaseTimings.MinimumMargin);
+    }
+
+    [Fact]
+    public void LeaseTimings_Default_KeepsTheFormerTimings()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(15), LeaseTimings.Default.Lease);
+        Assert.Equal(new EngineOptions().SilentTaskGrace, LeaseTimings.Default.SilentOwnerGrace);
+        Assert.Equal(new HandoverOptions().SilentOwnerGrace, LeaseTimings.Default.SilentOwnerGrace);
+        Assert.Equal(ControlPlaneOptions.DefaultPingInterval, LeaseTimings.Default.PingInterval);
     }
 
     [Fact]

@@ -66,6 +66,28 @@ public sealed class SchedulerHostTests : IDisposable
     }
 
     [Fact]
+    public void ReadOptions_LeaseAndControlPlaneAdvertise_FromFlagsAndEnvironment()
+    {
+        var fromFlags = SchedulerHost.ReadOptions(
+            ["--master", "http://m:5050", "--state", "memory", "--kafka", "b:9092", "--lease-timeout", "3s", "--control-plane-advertise", "127.0.0.1:40123"], Env());
+        var fromEnvironment = SchedulerHost.ReadOptions(
+            ["--master", "http://m:5050", "--state", "memory", "--kafka", "b:9092"],
+            Env(("SLUICE_LEASE_TIMEOUT", "1500ms"), ("SLUICE_CONTROL_PLANE_ADVERTISE", "proxy:9")));
+
+        Assert.Equal(("3s", "127.0.0.1:40123"), (fromFlags.LeaseTimeout, fromFlags.ControlPlaneAdvertise));
+        Assert.Equal(("1500ms", "proxy:9"), (fromEnvironment.LeaseTimeout, fromEnvironment.ControlPlaneAdvertise));
+    }
+
+    [Fact]
+    public void ReadOptions_BadLease_NamesTheFlagAndTheForms()
+    {
+        var error = Assert.Throws<SchedulerConfigurationException>(() => SchedulerHost.ReadOptions(
+            ["--master", "http://m:5050", "--state", "memory", "--kafka", "b:9092", "--lease-timeout", "3 seconds"], Env()));
+
+        Assert.Equal("--lease-timeout '3 seconds' is not a duration: use e.g. 15s, 500ms, 2m or 00:00:15", error.Message);
+    }
+
+    [Fact]
     public async Task Started_with_a_Marathon_environment_it_is_healthy_on_PORT0_and_serves_the_api()
     {
         var (port0, port1) = (FreePort(), FreePort());
