@@ -10,5 +10,9 @@ if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
   echo "benchmarks: $(dotnet run --project bench -c Release -v q -- --list 2>/dev/null | tr '\n' ' ')"
   exit 2
 fi
+if [ "$1" = "chaos" ]; then
+  # The scheduler-failover scenarios keep their state in a real ZooKeeper server.
+  sluice_ensure_apt "${SLUICE_TEST_APT_PACKAGES[@]}" || { sluice_log "could not install the chaos prerequisites"; exit 1; }
+fi
 dotnet build bench/Sluice.Bench.csproj -c Release -nologo -clp:ErrorsOnly -v q >/dev/null || { sluice_log "build failed"; exit 1; }
 exec dotnet bench/bin/Release/net10.0/sluice-bench.dll "$@"

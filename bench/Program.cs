@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new FanoutBenchmark(),
     new PlannerBenchmark(),
     new CutoverBenchmark(sluice: new Sluice.Bench.Cutover.SluiceCutoverContender()),
+    new ChaosBenchmark(),
 ];
 
 if (args.Length == 1 && args[0] == "--list")

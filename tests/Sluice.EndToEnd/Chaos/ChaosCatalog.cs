@@ -10,6 +10,7 @@ internal static class ChaosCatalog
         new LeaderSessionExpired(),
         new BrokerOutage(),
         new MasterRestarted(),
+        new ControlPlaneCut(),
         new PoisonRecords(),
         new CutoverWithExecutorKilled(),
     ];

@@ -32,6 +32,18 @@ internal abstract class ChaosScenario
 
     public async Task<ChaosOutcome> RunAsync(ChaosContext context, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await RunOnceAsync(context, cancellationToken);
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    private async Task<ChaosOutcome> RunOnceAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
         var wall = Stopwatch.StartNew();
         var settings = context.Settings;
         var topic = $"chaos-{Name}-{Guid.NewGuid():N}";
@@ -49,6 +61,7 @@ internal abstract class ChaosScenario
             SchedulerArgs = SchedulerArgs,
             Log = context.Log,
         });
+        WorldStarted(world);
         await using var load = new LoadProducer(context.Kafka.BootstrapServers, topic, settings.Partitions, settings.RecordsPerSecond, PoisonEvery);
         var run = new ChaosRun(world, load, context, topic, deadLetters);
         var violations = new List<string>();
@@ -67,9 +80,9 @@ internal abstract class ChaosScenario
             {
                 violations.Add($"{report.Lost} produced record(s) never processed");
             }
-            if (report.Interleavings.Count > 0)
+            if (report.Overlaps.Count > 0 || report.Interleavings.Count > 0)
             {
-                violations.Add($"two tasks processed one partition at once: {string.Join("; ", report.Interleavings.Take(5))}");
+                violations.Add($"two tasks processed one partition at once: {string.Join("; ", report.Overlaps.Concat(report.Interleavings).Take(5))}");
             }
             await JudgeAsync(run, report, violations, cancellationToken);
         }
@@ -83,6 +96,14 @@ internal abstract class ChaosScenario
         var outcome = new ChaosOutcome(Number, Name, Fault, report, violations, run.Notes, wall.Elapsed);
         context.Log(outcome.ToString());
         return outcome;
+    }
+
+    /// <summary>Releases what the scenario holds beyond the world (run or not).</summary>
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The world runs, no consumer yet: the moment to wire what needs the schedulers' ports.</summary>
+    protected virtual void WorldStarted(SluiceWorld world)
+    {
     }
 
     /// <summary>Does the fault and waits until the world has recovered from it.</summary>

@@ -5,7 +5,8 @@ namespace Sluice.EndToEnd.World;
 /// <summary>
 /// What the recording handler's output says about a run: lost and duplicated records, the per-partition gaps at
 /// owner changes, the longest gap between two consecutive records of one partition whoever processed them, and
-/// interleavings (a partition going back to a task that processed it under 2 s before: two owners at once).
+/// two signs of two owners at once: overlaps (in offset order, a task's run of a partition starting before the
+/// previous task's run ended) and interleavings (a partition going back to a task that processed it under 2 s before).
 /// </summary>
 internal sealed record ProcessingReport(
     int Produced,
@@ -14,6 +15,7 @@ internal sealed record ProcessingReport(
     IReadOnlyList<ProcessedRecord> Duplicates,
     IReadOnlyList<long> OwnerChangeGapsMs,
     long MaxGapMs,
+    IReadOnlyList<string> Overlaps,
     IReadOnlyList<string> Interleavings)
 {
     private const long InterleavingWindowMs = 2_000;
@@ -32,6 +34,7 @@ internal sealed record ProcessingReport(
         var lost = produced.Count(p => !seen.Contains(p));
         var gaps = new List<long>();
         long maxGap = 0;
+        var overlaps = new List<string>();
         var interleavings = new List<string>();
         foreach (var partition in processed.GroupBy(r => r.Partition))
         {
@@ -46,10 +49,38 @@ internal sealed record ProcessingReport(
                     gaps.Add(gap);
                 }
             }
+            overlaps.AddRange(OverlapsOf(partition.Key, ordered));
             interleavings.AddRange(InterleavingsOf(partition.Key, partition));
         }
         gaps.Sort();
-        return new ProcessingReport(produced.Count, processed.Count, lost, duplicates, gaps, maxGap, interleavings);
+        return new ProcessingReport(produced.Count, processed.Count, lost, duplicates, gaps, maxGap, overlaps, interleavings);
+    }
+
+    /// <summary>
+    /// <paramref name="firsts"/>: the first processing of each offset, in offset order. Cut into runs by task, each
+    /// run must end before the next one starts: a handover finishes the old owner before the new one begins.
+    /// </summary>
+    private static IEnumerable<string> OverlapsOf(int partition, ProcessedRecord[] firsts)
+    {
+        var runs = new List<(string Task, long First, long Last, long FromOffset)>();
+        foreach (var record in firsts)
+        {
+            if (runs.Count > 0 && runs[^1].Task == record.TaskId)
+            {
+                runs[^1] = runs[^1] with { First = Math.Min(runs[^1].First, record.ProcessedAtUnixMs), Last = Math.Max(runs[^1].Last, record.ProcessedAtUnixMs) };
+            }
+            else
+            {
+                runs.Add((record.TaskId, record.ProcessedAtUnixMs, record.ProcessedAtUnixMs, record.Offset));
+            }
+        }
+        for (var i = 1; i < runs.Count; i++)
+        {
+            if (runs[i - 1].Last > runs[i].First)
+            {
+                yield return $"partition {partition}: {runs[i - 1].Task} until {runs[i - 1].Last}, {runs[i].Task} from offset {runs[i].FromOffset} at {runs[i].First}";
+            }
+        }
     }
 
     /// <summary>
@@ -87,5 +118,5 @@ internal sealed record ProcessingReport(
 
     public override string ToString() =>
         $"produced {Produced}, processed {Processed}, lost {Lost}, duplicated {Duplicates.Count}, longest partition gap {MaxGapMs} ms, " +
-        $"interleavings {Interleavings.Count}; {Gaps}";
+        $"overlaps {Overlaps.Count}, interleavings {Interleavings.Count}; {Gaps}";
 }
