@@ -40,14 +40,14 @@ internal sealed class SchedulerState : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrWhiteSpace(options.Zk))
         {
-            var client = await ZooKeeperClient.ConnectAsync(
-                new ZooKeeperClientOptions
-                {
-                    ConnectionString = options.Zk,
-                    SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10),
-                    Digest = ZooKeeperAuth.Parse(options.ZkAuth),
-                },
-                loggers, cancellationToken).ConfigureAwait(false);
+            var zk = new ZooKeeperClientOptions
+            {
+                ConnectionString = options.Zk,
+                SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10),
+                Digest = ZooKeeperAuth.Parse(options.ZkAuth),
+            };
+            await ZooKeeperChroot.EnsureAsync(zk, loggers, cancellationToken).ConfigureAwait(false);
+            var client = await ZooKeeperClient.ConnectAsync(zk, loggers, cancellationToken).ConfigureAwait(false);
             try
             {
                 var election = new LeaderElection(client, options.FrameworkName, self, loggers.CreateLogger<LeaderElection>());

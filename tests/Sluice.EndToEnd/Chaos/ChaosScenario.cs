@@ -54,13 +54,23 @@ internal abstract class ChaosScenario
             deadLetters = topic + "-dlq";
             await context.Kafka.CreateTopicAsync(deadLetters, DeadLetterPartitions, cancellationToken);
         }
-        await using var world = await SluiceWorld.StartAsync(context.Kafka, new SluiceWorldOptions
+        SluiceWorld world;
+        try
         {
-            Schedulers = Schedulers,
-            ZooKeeper = Schedulers > 1 ? context.RequireZooKeeper() : null,
-            SchedulerArgs = SchedulerArgs,
-            Log = context.Log,
-        });
+            world = await SluiceWorld.StartAsync(context.Kafka, new SluiceWorldOptions
+            {
+                Schedulers = Schedulers,
+                ZooKeeper = Schedulers > 1 ? context.RequireZooKeeper() : null,
+                SchedulerArgs = SchedulerArgs,
+                Log = context.Log,
+            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            context.Log(ex.ToString());
+            return new ChaosOutcome(Number, Name, Fault, ProcessingReport.Of([], []), [$"the world did not start: {ex.Message}"], [], wall.Elapsed);
+        }
+        await using var _ = world;
         WorldStarted(world);
         await using var load = new LoadProducer(context.Kafka.BootstrapServers, topic, settings.Partitions, settings.RecordsPerSecond, PoisonEvery);
         var run = new ChaosRun(world, load, context, topic, deadLetters);

@@ -70,4 +70,29 @@ public sealed class SchedulerStateTests(ZooKeeperServer server)
         var taken = await second.Store.PutFrameworkIdAsync("fw-id-2", 0);
         Assert.Equal(1, taken.Version);
     }
+
+    [Fact]
+    public async Task A_zk_chroot_that_does_not_exist_yet_is_created_and_holds_the_state()
+    {
+        var chroot = $"/team-{Guid.NewGuid():N}/sluice";
+        var options = new SchedulerOptions { Zk = server.ConnectionString + chroot, FrameworkName = "fw-chroot" };
+
+        await using (var state = await SchedulerState.OpenAsync(options, Self, NullLoggerFactory.Instance, TimeSpan.FromSeconds(6)))
+        {
+            await state.Leadership.WhenLeaderAsync().WaitAsync(Timeout);
+            await state.Store.PutFrameworkIdAsync("fw-id", StateVersion.New);
+        }
+
+        await using var client = await Sluice.ZooKeeper.ZooKeeperClient.ConnectAsync(
+            new Sluice.ZooKeeper.ZooKeeperClientOptions { ConnectionString = server.ConnectionString }, NullLoggerFactory.Instance);
+        Assert.NotNull(await client.ExistsAsync(chroot + "/sluice/fw-chroot"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:2181", null)]
+    [InlineData("127.0.0.1:2181/", null)]
+    [InlineData("a:2181,b:2181/mesos/sluice", "/mesos/sluice")]
+    [InlineData("a:2181/x/", "/x")]
+    public void The_chroot_of_a_connection_string_is_what_follows_the_hosts(string connection, string? chroot) =>
+        Assert.Equal(chroot, ZooKeeperChroot.Of(connection));
 }
