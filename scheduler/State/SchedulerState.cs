@@ -61,7 +61,7 @@ internal sealed class SchedulerState : IAsyncDisposable
                 var store = new ZooKeeperStateStore(client, options.FrameworkName, election, loggers.CreateLogger<ZooKeeperStateStore>());
                 await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
                 // Before contending: no instance leads without the secret every instance shares.
-                var secret = await ControlPlane.ControlPlaneSecret.ResolveAsync(options, client, loggers.CreateLogger<SchedulerState>(), cancellationToken)
+                var secret = await ControlPlane.ControlPlaneSecret.ResolveAsync(options, client, loggers.CreateLogger(typeof(ControlPlane.ControlPlaneSecret)), cancellationToken)
                     .ConfigureAwait(false);
                 await election.StartAsync(cancellationToken).ConfigureAwait(false);
                 return new SchedulerState(store, election, secret, client, null);
@@ -80,7 +80,16 @@ internal sealed class SchedulerState : IAsyncDisposable
                 return new SchedulerState(new MemoryStateStore(), sole, ControlPlane.ControlPlaneSecret.Resolve(options), null, null);
             case { } state when state.StartsWith("file:", StringComparison.Ordinal):
                 var file = FileStateStore.Open(state["file:".Length..], loggers.CreateLogger<FileStateStore>());
-                return new SchedulerState(file, sole, ControlPlane.ControlPlaneSecret.Resolve(options), null, file);
+                try
+                {
+                    return new SchedulerState(file, sole, ControlPlane.ControlPlaneSecret.Resolve(options), null, file);
+                }
+                catch
+                {
+                    // The secret file could not be kept: release the state's lock for the next attempt.
+                    file.Dispose();
+                    throw;
+                }
             default:
                 throw new ArgumentException($"Neither --zk nor a valid --state ('{options.State}') is set.", nameof(options));
         }
