@@ -1,9 +1,11 @@
 using Google.Protobuf;
+using Sluice.Local.Mesos;
 using Sluice.Mesos.Scheduler;
 using Sluice.Proto.ControlPlane.V1;
 using Sluice.Proto.Mesos.V1;
 using Sluice.Proto.Mesos.V1.Scheduler;
 using Sluice.Testing;
+using Sluice.Testing.Kafka;
 using Sluice.Testing.Mesos;
 using TaskStatus = Sluice.Proto.Mesos.V1.TaskStatus;
 
@@ -16,6 +18,22 @@ namespace Sluice.Integration.Tests.Executor;
 /// </summary>
 internal static class ExecutorLaunches
 {
+    /// <summary>A local Mesos world of one agent, whose executors are real processes.</summary>
+    public static Task<LocalMesosWorld> StartWorldAsync() => LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
+
+    /// <summary>A framework's scheduler client of <paramref name="world"/>'s master (not subscribed yet: <see cref="DriveAsync"/> does).</summary>
+    public static MesosSchedulerClient Framework(LocalMesosWorld world, string name) =>
+        new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = name, FailoverTimeout = 60 }).UseMasters(world.MasterUrl).Build();
+
+    /// <summary>Kafka settings of a task on the test cluster: a fresh group, the mock's short fetch wait.</summary>
+    public static KafkaSettings Kafka(KafkaFixture kafka, params string[] topics) => new()
+    {
+        BootstrapServers = kafka.BootstrapServers,
+        GroupId = "orders-" + Guid.NewGuid().ToString("N"),
+        Topics = { topics },
+        ConsumerConfig = { ["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+    };
+
     public static async Task DriveAsync(MesosSchedulerClient mesos, IReadOnlyList<(string TaskId, TaskData Data)> tasks, Action<TaskStatus> onUpdate,
         CancellationToken cancellationToken)
     {

@@ -34,10 +34,8 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
         var topic = await kafka.CreateTopicAsync("executor-e2e", 3);
         Produce(topic, records);
         await using var controlPlane = await ControlPlaneHost.StartAsync(new ControlPlaneOptions { ProgressInterval = TimeSpan.FromMilliseconds(200), Secret = "fw-secret" });
-        await using var world = await LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
-        await using var mesos = new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = "sluice-e2e", FailoverTimeout = 60 })
-            .UseMasters(world.MasterUrl)
-            .Build();
+        await using var world = await ExecutorLaunches.StartWorldAsync();
+        await using var mesos = ExecutorLaunches.Framework(world, "sluice-e2e");
         const string taskId = "orders.v1.0001";
         var data = new TaskData
         {
@@ -45,12 +43,7 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
             Consumer = "orders",
             Version = "v1",
             AuthSecret = "fw-secret",
-            Kafka = new KafkaSettings
-            {
-                BootstrapServers = kafka.BootstrapServers,
-                GroupId = "orders-" + Guid.NewGuid().ToString("N"),
-                ConsumerConfig = { ["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            },
+            Kafka = ExecutorLaunches.Kafka(kafka),
             Handler = new HandlerSpec { Type = "sluice:record", Settings = { ["output"] = _output } },
             Worker = new WorkerSettings { MaxInFlight = 4, CommitIntervalMs = 100 },
             LeaseTimeoutMs = 15_000,
@@ -86,10 +79,8 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
     public async Task A_task_whose_data_names_an_unknown_handler_fails_with_the_reason()
     {
         await using var controlPlane = await ControlPlaneHost.StartAsync(new ControlPlaneOptions());
-        await using var world = await LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
-        await using var mesos = new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = "sluice-e2e-bad", FailoverTimeout = 60 })
-            .UseMasters(world.MasterUrl)
-            .Build();
+        await using var world = await ExecutorLaunches.StartWorldAsync();
+        await using var mesos = ExecutorLaunches.Framework(world, "sluice-e2e-bad");
         var data = new TaskData
         {
             ControlPlaneAddress = controlPlane.Address,

@@ -35,10 +35,8 @@ public sealed class LeaderHintThroughMesosTests(KafkaFixture kafka, ITestOutputH
     {
         var topic = await kafka.CreateTopicAsync("leader-hint", 1);
         await using var leader = await ControlPlaneHost.StartAsync(new ControlPlaneOptions { Secret = "fw-secret", SchedulerId = "new-leader" });
-        await using var world = await LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
-        await using var mesos = new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = "sluice-leader-hint", FailoverTimeout = 60 })
-            .UseMasters(world.MasterUrl)
-            .Build();
+        await using var world = await ExecutorLaunches.StartWorldAsync();
+        await using var mesos = ExecutorLaunches.Framework(world, "sluice-leader-hint");
         var running = new ConcurrentDictionary<string, TaskState>(StringComparer.Ordinal);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         // The stuck executor's leader died: port 1 answers nothing, and only a hint can tell it where to go.
@@ -94,12 +92,7 @@ public sealed class LeaderHintThroughMesosTests(KafkaFixture kafka, ITestOutputH
         Consumer = "orders",
         Version = "v1",
         AuthSecret = "fw-secret",
-        Kafka = new KafkaSettings
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "orders-" + Guid.NewGuid().ToString("N"),
-            Topics = { topic },
-        },
+        Kafka = ExecutorLaunches.Kafka(kafka, topic),
         Handler = new HandlerSpec { Type = "sluice:noop" },
         LeaseTimeoutMs = 60_000,
     };

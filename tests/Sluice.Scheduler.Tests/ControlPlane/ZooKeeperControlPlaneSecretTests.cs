@@ -5,6 +5,7 @@ using Sluice.Scheduler.Configuration;
 using Sluice.Scheduler.ControlPlane;
 using Sluice.Scheduler.Leadership;
 using Sluice.Scheduler.State;
+using Sluice.Scheduler.Tests.State;
 using Sluice.Testing.Logging;
 using Sluice.Testing.ZooKeeper;
 using Sluice.ZooKeeper;
@@ -22,20 +23,14 @@ public sealed class ZooKeeperControlPlaneSecretTests(ZooKeeperServer server) : I
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static readonly LeaderInfo Self = new("s1", "http://s1:8080", "s1:8081");
 
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly ZooKeeperSessions _sessions = new(server);
     private readonly string _framework = "secret-" + Guid.NewGuid().ToString("N")[..12];
 
     private string SecretPath => ZooKeeperLayout.ControlPlaneSecret(_framework);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _sessions.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Leader_standby_and_a_later_scheduler_read_the_one_secret_the_first_generated()
@@ -45,7 +40,6 @@ public sealed class ZooKeeperControlPlaneSecretTests(ZooKeeperServer server) : I
         var standby = await OpenAsync(Options(), Self with { CandidateId = "s2" });
 
         await leader.DisposeAsync();
-        _owned.Remove(leader);
         var later = await OpenAsync(Options(), Self with { CandidateId = "s3" });
 
         Assert.Matches("^[0-9a-f]{64}$", leader.ControlPlaneSecret);
@@ -131,17 +125,8 @@ public sealed class ZooKeeperControlPlaneSecretTests(ZooKeeperServer server) : I
     private SchedulerOptions Options(string? zkAuth = null, string? secret = null) =>
         new() { Zk = server.ConnectionString, FrameworkName = _framework, ZkAuth = zkAuth, ControlPlaneSecret = secret };
 
-    private async Task<SchedulerState> OpenAsync(SchedulerOptions options, LeaderInfo self, ILoggerFactory? logs = null)
-    {
-        var state = await SchedulerState.OpenAsync(options, self, logs ?? NullLoggerFactory.Instance, TimeSpan.FromSeconds(6));
-        _owned.Add(state);
-        return state;
-    }
+    private Task<SchedulerState> OpenAsync(SchedulerOptions options, LeaderInfo self, ILoggerFactory? logs = null) =>
+        _sessions.OpenAsync(options, self, logs);
 
-    private async Task<ZooKeeperClient> ClientAsync(DigestCredentials? digest)
-    {
-        var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectionString = server.ConnectionString, Digest = digest });
-        _owned.Add(client);
-        return client;
-    }
+    private Task<ZooKeeperClient> ClientAsync(DigestCredentials? digest) => _sessions.ClientAsync(digest);
 }
