@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using Sluice.Executor.ControlPlane;
 using Sluice.Executor.Tasks;
 using Sluice.Mesos.Executor;
 using Sluice.Proto.Mesos.V1;
@@ -11,14 +12,16 @@ namespace Sluice.Executor;
 
 /// <summary>
 /// The executor process (DESIGN.md §3.2): subscribes to its agent, starts a <see cref="ConsumerTask"/>
-/// per LAUNCH, stops tasks cleanly (commit first) on KILL, SHUTDOWN or the scheduler's Stop, and
-/// reports every state change as a TaskStatus update.
+/// per LAUNCH, stops tasks cleanly (commit first) on KILL, SHUTDOWN or the scheduler's Stop,
+/// reports every state change as a TaskStatus update, and hands the scheduler's leader hints
+/// (MESSAGE) to its tasks' control-plane links.
 /// </summary>
 internal sealed partial class ExecutorHost(ExecutorEnvironment environment, ILoggerFactory loggers)
 {
     private readonly ILogger<ExecutorHost> _logger = loggers.CreateLogger<ExecutorHost>();
     private readonly ConcurrentDictionary<string, ConsumerTask> _tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _work = new(StringComparer.Ordinal);
+    private readonly LeaderHintReceiver _hints = new(loggers.CreateLogger<LeaderHintReceiver>());
 
     /// <summary>Runs until the agent says SHUTDOWN, the connection is given up, or every task ended.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -50,6 +53,10 @@ internal sealed partial class ExecutorHost(ExecutorEnvironment environment, ILog
                         }
                         await WaitForAcknowledgementsAsync(client, TimeSpan.FromSeconds(2));
                         return 0;
+                    case Event.Types.Type.Message:
+                        // The scheduler's only message is a leader hint (after a failover); garbage is logged and dropped.
+                        _hints.Receive(e.Message?.Data ?? ByteString.Empty, _tasks.Values.Select(t => t.Link));
+                        break;
                     case Event.Types.Type.Error:
                         LogAgentError(e.Error.Message);
                         break;

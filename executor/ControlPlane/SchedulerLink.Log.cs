@@ -19,6 +19,9 @@ internal sealed partial class SchedulerLink
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "[ControlPlane] {Address} is a standby; following it to the leader at {Leader}")]
     private partial void LogRedirected(string address, string leader);
 
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "[ControlPlane] a leader hint named {Address}: connecting there now")]
+    private partial void LogFollowingHint(string address);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "[Assign] {Topic}[{Partition}] epoch {Epoch} at offset {Offset}: {Outcome}")]
     private partial void LogAssign(string topic, int partition, long epoch, long offset, string outcome);
 

@@ -83,6 +83,12 @@ internal sealed partial class SchedulerLink
                     attempt = 0;
                     continue;
                 }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested && TakeAbortedByHint())
+                {
+                    LogFollowingHint(Address);
+                    attempt = 0;
+                    continue;
+                }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     LogStreamFailed(Address, ex.Message);
@@ -101,7 +107,7 @@ internal sealed partial class SchedulerLink
                 attempt = welcomed ? 1 : attempt + 1;
                 var delay = Backoff(attempt);
                 LogReconnecting(Address, delay.TotalMilliseconds);
-                await Task.Delay(delay, _time, cancellationToken);
+                await WaitBeforeReconnectAsync(delay, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -117,6 +123,7 @@ internal sealed partial class SchedulerLink
     private async Task RunSessionAsync(Action welcomed, CancellationToken cancellationToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var attempt = BeginAttempt(session);
         using var channel = GrpcChannel.ForAddress(SchedulerLinkOptions.ToUri(Address), new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler

@@ -29,6 +29,9 @@ internal sealed class ConsumerTask : IAsyncDisposable
 
     public string TaskId { get; }
 
+    /// <summary>The task's link to the scheduler's control plane (leader hints go to it).</summary>
+    public SchedulerLink Link => _link;
+
     /// <summary>Completes with the reason when the scheduler asks the task to stop.</summary>
     public Task<string> StopRequested => _link.StopRequested;
 

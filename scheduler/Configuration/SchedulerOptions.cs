@@ -91,7 +91,8 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// <c>--control-plane-secret</c>: the secret executors present on the control plane (give every scheduler of an
-    /// HA set the same one). Default with <c>--state file:</c>: generated once and kept in the state directory.
+    /// HA set the same one). Default: generated once per framework, kept in the state directory (<c>--state file:</c>) or in
+    /// ZooKeeper (<c>--zk</c>), where every scheduler of the framework reads it.
     /// </summary>
     public string? ControlPlaneSecret { get; set; }
 

@@ -21,6 +21,15 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan SilentTaskGrace { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// First wait between leader hints (a Mesos MESSAGE naming this leader's control plane) to a running task that is
+    /// not connected; doubles per hint. The first hint goes out as soon as the framework is subscribed.
+    /// </summary>
+    public TimeSpan LeaderHintInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between leader hints to one task.</summary>
+    public TimeSpan LeaderHintMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Handovers of one consumer run together in batches of this many (one ledger write per step per batch).</summary>
     public int HandoverBatchSize { get; set; } = 256;
 

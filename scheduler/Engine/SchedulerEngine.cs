@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sluice.Mesos.Scheduler;
+using Sluice.Proto.ControlPlane.V1;
 using Sluice.Proto.Mesos.V1;
 using Sluice.Scheduler.Api;
 using Sluice.Scheduler.Configuration;
@@ -19,7 +20,8 @@ namespace Sluice.Scheduler.Engine;
 /// <summary>
 /// The scheduler's engine: while this scheduler leads, it keeps the framework subscribed to Mesos, runs one
 /// <see cref="ConsumerLoop"/> per consumer, launches the tasks they want on fitting offers (declining the rest,
-/// suppressing offers when nothing is wanted), follows task status, and applies the REST API's changes.
+/// suppressing offers when nothing is wanted), follows task status, applies the REST API's changes, and tells
+/// executors that are not connected where it is (<see cref="LeaderHints"/>).
 /// </summary>
 internal sealed partial class SchedulerEngine(
     IOptions<SchedulerOptions> schedulerOptions,
@@ -113,6 +115,8 @@ internal sealed partial class SchedulerEngine(
         _framework = framework;
         var changesTask = ApplyChangesAsync(cancellationToken);
         var offersTask = KeepOfferInterestAsync(cancellationToken);
+        var hintsTask = LeaderHintsFor().RunAsync(() => framework.IsSubscribed,
+            (call, token) => framework.CallQuietlyAsync(call, "MESSAGE", token), cancellationToken);
         try
         {
             await framework.RunAsync(this, cancellationToken);
@@ -122,9 +126,17 @@ internal sealed partial class SchedulerEngine(
         finally
         {
             _framework = null;
-            await Task.WhenAll(changesTask, offersTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(changesTask, offersTask, hintsTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>This term's hints to executors that are not connected (their leader may have died): where we are.</summary>
+    private LeaderHints LeaderHintsFor() => new(_book, registry, new LeaderHint
+    {
+        ControlPlaneAddress = endpoints.ControlPlaneAddress,
+        SchedulerId = controlPlaneOptions.Value.SchedulerId,
+        Term = checked((ulong)leadership.Term),
+    }, _engine, time, loggers.CreateLogger<LeaderHints>());
 
     private void StartLoop(ConsumerSpec spec)
     {

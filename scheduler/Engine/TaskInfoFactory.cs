@@ -28,6 +28,9 @@ internal sealed class TaskInfoFactory(
     public static string NewTaskId(string consumer, string version) =>
         $"{consumer}.{version}.{Guid.NewGuid().ToString("N")[..12]}";
 
+    /// <summary>Every task runs in an executor of its own, named after the task (MESSAGE calls address it so).</summary>
+    public static ExecutorID ExecutorIdOf(string taskId) => new() { Value = taskId };
+
     /// <summary>What a task of <paramref name="version"/> needs from an offer, its executor's share included.</summary>
     public TaskResources Need(ConsumerVersion version) => new(
         version.Resources.Cpus + options.ExecutorCpus, version.Resources.MemoryMb + options.ExecutorMemoryMb, version.Resources.DiskMb);
@@ -37,7 +40,7 @@ internal sealed class TaskInfoFactory(
         var executorInfo = new ExecutorInfo
         {
             Type = ExecutorInfo.Types.Type.Custom,
-            ExecutorId = new ExecutorID { Value = taskId },
+            ExecutorId = ExecutorIdOf(taskId),
             Name = $"sluice executor {spec.Name} {version.Id}",
             Command = executor.Command(version.ArtifactUris),
         };

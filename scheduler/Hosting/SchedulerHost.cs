@@ -88,7 +88,7 @@ internal static class SchedulerHost
             builder.Services.AddSingleton<ControlPlane.ILeadership>(leadership);
             builder.Services.AddSingleton<IApiLeadership>(leadership);
             builder.Services.AddSingleton<ExecutorRegistry>();
-            var secret = ControlPlaneSecret.Resolve(options);
+            var secret = state.ControlPlaneSecret;
             if (secret.Length == 0)
             {
                 warning = "no --control-plane-secret: any process that reaches the control-plane port is accepted as an executor";

@@ -11,6 +11,12 @@ internal interface ILeadership : IAsyncDisposable
     /// <summary>True while leading and able to command (connected).</summary>
     bool CanCommand { get; }
 
+    /// <summary>
+    /// The leadership term this scheduler holds or stands for: greater for every later leader of the framework, so
+    /// executors can tell a deposed leader's word from the current one's (leader hints). At least 1.
+    /// </summary>
+    long Term { get; }
+
     /// <summary>Cancelled when the current command term ends; already cancelled when not leading.</summary>
     CancellationToken CommandToken { get; }
 

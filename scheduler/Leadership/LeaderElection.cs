@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,15 @@ internal sealed partial class LeaderElection : ILeadership, IFencingTokenSource
             lock (_gate) return _state;
         }
     }
+
+    /// <summary>
+    /// The election node's sequence number + 1 (1 before the node exists). The leader is always the lowest node, and
+    /// every node that could lead next was created after it, so each later leader has a greater term — as long as
+    /// the election parent (whose child counter numbers the nodes) is never deleted.
+    /// </summary>
+    public long Term => NodePath is { Length: > 10 } path && long.TryParse(path[^10..], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+        ? sequence + 1
+        : 1;
 
     /// <summary>True while this contender's node is the lowest (leading, or suspended while disconnected).</summary>
     public bool IsLeader => State is LeadershipState.Leader or LeadershipState.Suspended;

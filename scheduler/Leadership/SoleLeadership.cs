@@ -15,6 +15,9 @@ internal sealed partial class SoleLeadership(LeaderInfo self, ILogger<SoleLeader
 
     public bool CanCommand => State == LeadershipState.Leader;
 
+    /// <summary>Always 1: there is no other scheduler whose word could be stale.</summary>
+    public long Term => 1;
+
     public CancellationToken CommandToken => _term.Token;
 
     /// <summary>Raised once, with <see cref="LeadershipState.Resigned"/>, when disposed.</summary>

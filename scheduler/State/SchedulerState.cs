@@ -6,7 +6,7 @@ using Sluice.ZooKeeper;
 namespace Sluice.Scheduler.State;
 
 /// <summary>
-/// The scheduler's state store and leadership, opened together from <see cref="SchedulerOptions"/>:
+/// The scheduler's state store, leadership and control-plane secret, opened together from <see cref="SchedulerOptions"/>:
 /// <c>--zk</c> gives a ZooKeeper session (authenticated with <c>--zk-auth</c>, see <see cref="ZooKeeperAuth"/>), a
 /// <see cref="LeaderElection"/> and a <see cref="ZooKeeperStateStore"/> fenced by it; <c>--state file:PATH</c> a
 /// <see cref="FileStateStore"/> (its lock file makes this the only scheduler) with <see cref="SoleLeadership"/>;
@@ -21,10 +21,11 @@ internal sealed class SchedulerState : IAsyncDisposable
     private readonly IAsyncDisposable? _client;
     private readonly IDisposable? _fileStore;
 
-    private SchedulerState(IStateStore store, ILeadership leadership, IAsyncDisposable? client, IDisposable? fileStore)
+    private SchedulerState(IStateStore store, ILeadership leadership, string controlPlaneSecret, IAsyncDisposable? client, IDisposable? fileStore)
     {
         Store = store;
         Leadership = leadership;
+        ControlPlaneSecret = controlPlaneSecret;
         _client = client;
         _fileStore = fileStore;
     }
@@ -32,6 +33,12 @@ internal sealed class SchedulerState : IAsyncDisposable
     public IStateStore Store { get; }
 
     public ILeadership Leadership { get; }
+
+    /// <summary>
+    /// The secret executors must show (<see cref="ControlPlane.ControlPlaneSecret"/>): the flag, else the framework's
+    /// kept in ZooKeeper or beside the file state; empty for a memory state without the flag.
+    /// </summary>
+    public string ControlPlaneSecret { get; }
 
     /// <summary>Opens the store and joins the leadership (for ZooKeeper: connects, creates the layout, starts contending).</summary>
     public static async Task<SchedulerState> OpenAsync(
@@ -53,8 +60,11 @@ internal sealed class SchedulerState : IAsyncDisposable
                 var election = new LeaderElection(client, options.FrameworkName, self, loggers.CreateLogger<LeaderElection>());
                 var store = new ZooKeeperStateStore(client, options.FrameworkName, election, loggers.CreateLogger<ZooKeeperStateStore>());
                 await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                // Before contending: no instance leads without the secret every instance shares.
+                var secret = await ControlPlane.ControlPlaneSecret.ResolveAsync(options, client, loggers.CreateLogger(typeof(ControlPlane.ControlPlaneSecret)), cancellationToken)
+                    .ConfigureAwait(false);
                 await election.StartAsync(cancellationToken).ConfigureAwait(false);
-                return new SchedulerState(store, election, client, null);
+                return new SchedulerState(store, election, secret, client, null);
             }
             catch
             {
@@ -67,10 +77,19 @@ internal sealed class SchedulerState : IAsyncDisposable
         switch (options.State)
         {
             case "memory":
-                return new SchedulerState(new MemoryStateStore(), sole, null, null);
+                return new SchedulerState(new MemoryStateStore(), sole, ControlPlane.ControlPlaneSecret.Resolve(options), null, null);
             case { } state when state.StartsWith("file:", StringComparison.Ordinal):
                 var file = FileStateStore.Open(state["file:".Length..], loggers.CreateLogger<FileStateStore>());
-                return new SchedulerState(file, sole, null, file);
+                try
+                {
+                    return new SchedulerState(file, sole, ControlPlane.ControlPlaneSecret.Resolve(options), null, file);
+                }
+                catch
+                {
+                    // The secret file could not be kept: release the state's lock for the next attempt.
+                    file.Dispose();
+                    throw;
+                }
             default:
                 throw new ArgumentException($"Neither --zk nor a valid --state ('{options.State}') is set.", nameof(options));
         }

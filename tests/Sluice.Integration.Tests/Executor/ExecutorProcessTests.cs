@@ -1,18 +1,15 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
-using Google.Protobuf;
 using Sluice.Executor.Handlers;
 using Sluice.Integration.Tests.Handover;
 using Sluice.Local.Mesos;
 using Sluice.Mesos.Scheduler;
 using Sluice.Proto.ControlPlane.V1;
 using Sluice.Proto.Mesos.V1;
-using Sluice.Proto.Mesos.V1.Scheduler;
 using Sluice.Scheduler.ControlPlane;
 using Sluice.Scheduler.Planning;
 using Sluice.Testing;
 using Sluice.Testing.Kafka;
-using Sluice.Testing.Mesos;
 using Xunit.Abstractions;
 using MesosTaskState = Sluice.Proto.Mesos.V1.TaskState;
 
@@ -37,10 +34,8 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
         var topic = await kafka.CreateTopicAsync("executor-e2e", 3);
         Produce(topic, records);
         await using var controlPlane = await ControlPlaneHost.StartAsync(new ControlPlaneOptions { ProgressInterval = TimeSpan.FromMilliseconds(200), Secret = "fw-secret" });
-        await using var world = await LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
-        await using var mesos = new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = "sluice-e2e", FailoverTimeout = 60 })
-            .UseMasters(world.MasterUrl)
-            .Build();
+        await using var world = await ExecutorLaunches.StartWorldAsync();
+        await using var mesos = ExecutorLaunches.Framework(world, "sluice-e2e");
         const string taskId = "orders.v1.0001";
         var data = new TaskData
         {
@@ -48,12 +43,7 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
             Consumer = "orders",
             Version = "v1",
             AuthSecret = "fw-secret",
-            Kafka = new KafkaSettings
-            {
-                BootstrapServers = kafka.BootstrapServers,
-                GroupId = "orders-" + Guid.NewGuid().ToString("N"),
-                ConsumerConfig = { ["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            },
+            Kafka = ExecutorLaunches.Kafka(kafka),
             Handler = new HandlerSpec { Type = "sluice:record", Settings = { ["output"] = _output } },
             Worker = new WorkerSettings { MaxInFlight = 4, CommitIntervalMs = 100 },
             LeaseTimeoutMs = 15_000,
@@ -89,10 +79,8 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
     public async Task A_task_whose_data_names_an_unknown_handler_fails_with_the_reason()
     {
         await using var controlPlane = await ControlPlaneHost.StartAsync(new ControlPlaneOptions());
-        await using var world = await LocalMesosWorld.StartAsync(new LocalMesosOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) });
-        await using var mesos = new MesosSchedulerClientBuilder(new FrameworkInfo { User = "", Name = "sluice-e2e-bad", FailoverTimeout = 60 })
-            .UseMasters(world.MasterUrl)
-            .Build();
+        await using var world = await ExecutorLaunches.StartWorldAsync();
+        await using var mesos = ExecutorLaunches.Framework(world, "sluice-e2e-bad");
         var data = new TaskData
         {
             ControlPlaneAddress = controlPlane.Address,
@@ -113,78 +101,20 @@ public sealed class ExecutorProcessTests(KafkaFixture kafka, ITestOutputHelper o
         Assert.Contains(messages, m => m.Contains("Unknown built-in handler 'sluice:does-not-exist'", StringComparison.Ordinal));
     }
 
-    /// <summary>A minimal framework: launches one executor task on the first offer, declines the rest, acknowledges updates.</summary>
-    private static async Task DriveAsync(MesosSchedulerClient mesos, ConcurrentQueue<MesosTaskState> states, string taskId, TaskData data,
-        CancellationToken cancellationToken, ConcurrentQueue<string>? messages = null)
-    {
-        var launched = false;
-        await foreach (var e in mesos.SubscribeAsync(cancellationToken))
+    private static Task DriveAsync(MesosSchedulerClient mesos, ConcurrentQueue<MesosTaskState> states, string taskId, TaskData data,
+        CancellationToken cancellationToken, ConcurrentQueue<string>? messages = null) =>
+        ExecutorLaunches.DriveAsync(mesos, [(taskId, data)], status =>
         {
-            if (e.Type == Event.Types.Type.Offers)
+            if (status.TaskId.Value != taskId)
             {
-                foreach (var offer in e.Offers.Offers_)
-                {
-                    if (!launched)
-                    {
-                        launched = true;
-                        await mesos.CallAsync(SchedulerCalls.Accept([offer.Id], [SchedulerCalls.Launch(ExecutorTask(offer, taskId, data))]), cancellationToken);
-                    }
-                    else
-                    {
-                        await mesos.CallAsync(SchedulerCalls.Decline([offer.Id], TimeSpan.FromSeconds(60)), cancellationToken);
-                    }
-                }
+                return;
             }
-            else if (e.Type == Event.Types.Type.Update && e.Update.Status.TaskId.Value == taskId)
+            states.Enqueue(status.State);
+            if (status.HasMessage)
             {
-                states.Enqueue(e.Update.Status.State);
-                if (e.Update.Status.HasMessage)
-                {
-                    messages?.Enqueue(e.Update.Status.Message);
-                }
-                if (SchedulerCalls.Acknowledge(e.Update.Status) is { } ack)
-                {
-                    await mesos.CallAsync(ack, cancellationToken);
-                }
+                messages?.Enqueue(status.Message);
             }
-        }
-    }
-
-    private static TaskInfo ExecutorTask(Offer offer, string taskId, TaskData data)
-    {
-        var command = MesosTestTasks.DotnetCommand(ExecutorDll);
-        var executor = new ExecutorInfo
-        {
-            Type = ExecutorInfo.Types.Type.Custom,
-            ExecutorId = new ExecutorID { Value = taskId },
-            Name = "sluice executor",
-            Command = command,
-        };
-        executor.Resources.Add(MesosTestTasks.Scalar("cpus", 0.1));
-        executor.Resources.Add(MesosTestTasks.Scalar("mem", 64));
-        var task = new TaskInfo
-        {
-            Name = taskId,
-            TaskId = new TaskID { Value = taskId },
-            AgentId = offer.AgentId,
-            Executor = executor,
-            Data = data.ToByteString(),
-        };
-        task.Resources.Add(MesosTestTasks.Scalar("cpus", 0.5));
-        task.Resources.Add(MesosTestTasks.Scalar("mem", 256));
-        return task;
-    }
-
-    /// <summary>The executor's build output (the project reference builds it; its runtimeconfig is beside it there).</summary>
-    private static string ExecutorDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var dll = RepositoryRoot.Combine("executor", "bin", configuration, "net10.0", "sluice-executor.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the executor first: {dll} is missing.");
-        }
-    }
+        }, cancellationToken);
 
     private void Produce(string topic, int count)
     {

@@ -28,10 +28,10 @@ public sealed class ControlPlaneSecretTests : IDisposable
     }
 
     [Fact]
-    public void The_flag_wins_and_ZooKeeper_state_without_it_has_none()
+    public void The_flag_wins_over_a_kept_file_and_memory_state_without_it_has_none()
     {
         Assert.Equal("s3cret", ControlPlaneSecret.Resolve(new SchedulerOptions { State = "file:" + _state, ControlPlaneSecret = "s3cret" }));
         Assert.False(File.Exists(Path.Combine(_state, ControlPlaneSecret.FileName)));
-        Assert.Equal("", ControlPlaneSecret.Resolve(new SchedulerOptions { Zk = "127.0.0.1:2181" }));
+        Assert.Equal("", ControlPlaneSecret.Resolve(new SchedulerOptions { State = "memory" }));
     }
 }

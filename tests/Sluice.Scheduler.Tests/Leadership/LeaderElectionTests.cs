@@ -135,6 +135,28 @@ public sealed class LeaderElectionTests(ZooKeeperServer server, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Every_later_leader_has_a_greater_term_so_executors_can_tell_a_deposed_leaders_hint()
+    {
+        var (a, b, c) = await StartThreeAsync();
+        var terms = new List<long> { a.Election.Term };
+
+        await a.Election.DisposeAsync();
+        await b.Election.WhenLeaderAsync().WaitAsync(Timeout);
+        terms.Add(b.Election.Term);
+        var restarted = await StartAsync("a2");
+        await b.Election.DisposeAsync();
+        await c.Election.WhenLeaderAsync().WaitAsync(Timeout);
+        terms.Add(c.Election.Term);
+        await c.Election.DisposeAsync();
+        await restarted.Election.WhenLeaderAsync().WaitAsync(Timeout);
+        terms.Add(restarted.Election.Term);
+
+        Assert.True(terms[0] >= 1, $"terms start at 1: {terms[0]}");
+        Assert.Equal(terms.Order(), terms);
+        Assert.Equal(terms.Count, terms.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Leader_suspends_commanding_while_disconnected_and_resumes_after_reconnecting()
     {
         var states = new ConcurrentQueue<LeadershipState>();

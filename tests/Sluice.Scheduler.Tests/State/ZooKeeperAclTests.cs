@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Scheduler.Configuration;
 using Sluice.Scheduler.Leadership;
 using Sluice.Scheduler.State;
@@ -18,7 +17,7 @@ public sealed class ZooKeeperAclTests(ZooKeeperServer server) : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static readonly LeaderInfo Self = new("s1", "http://s1:8080", "http://s1:8081");
 
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly ZooKeeperSessions _sessions = new(server);
     private readonly SchedulerOptions _options = new()
     {
         Zk = server.ConnectionString,
@@ -30,27 +29,11 @@ public sealed class ZooKeeperAclTests(ZooKeeperServer server) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _sessions.DisposeAsync().AsTask();
 
-    private async Task<SchedulerState> OpenAsync(SchedulerOptions options, LeaderInfo self)
-    {
-        var state = await SchedulerState.OpenAsync(options, self, NullLoggerFactory.Instance, TimeSpan.FromSeconds(6));
-        _owned.Add(state);
-        return state;
-    }
+    private Task<SchedulerState> OpenAsync(SchedulerOptions options, LeaderInfo self) => _sessions.OpenAsync(options, self);
 
-    private async Task<ZooKeeperClient> ClientAsync(DigestCredentials? digest)
-    {
-        var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectionString = server.ConnectionString, Digest = digest });
-        _owned.Add(client);
-        return client;
-    }
+    private Task<ZooKeeperClient> ClientAsync(DigestCredentials? digest) => _sessions.ClientAsync(digest);
 
     [Fact]
     public async Task Framework_state_is_creator_only_and_outsiders_get_NoAuth()
