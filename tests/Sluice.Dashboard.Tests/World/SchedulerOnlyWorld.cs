@@ -8,7 +8,7 @@ namespace Sluice.Dashboard.Tests.World;
 /// </summary>
 public sealed class SchedulerOnlyWorld : IDashboardWorld, IAsyncLifetime
 {
-    private SchedulerProcess? _scheduler;
+    private DashboardScheduler? _scheduler;
     private HttpClient? _api;
 
     public Uri Scheduler => Started.Rest;
@@ -17,11 +17,11 @@ public sealed class SchedulerOnlyWorld : IDashboardWorld, IAsyncLifetime
 
     public HttpClient Api => _api ?? throw new InvalidOperationException("The world is not started.");
 
-    private SchedulerProcess Started => _scheduler ?? throw new InvalidOperationException("The world is not started.");
+    private DashboardScheduler Started => _scheduler ?? throw new InvalidOperationException("The world is not started.");
 
     public async Task InitializeAsync()
     {
-        _scheduler = await SchedulerProcess.StartAsync(new Uri($"http://127.0.0.1:{SchedulerProcess.FreePort()}"), ApiToken);
+        _scheduler = await DashboardScheduler.StartAsync(ApiToken);
         _api = new HttpClient { BaseAddress = _scheduler.Rest, Timeout = TimeSpan.FromSeconds(10) };
         _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
     }

@@ -19,7 +19,7 @@ namespace Sluice.Dashboard.Tests.World;
 /// lag on some partitions) and waiting for promotion. It stands in for what needs Mesos, Kafka and the deployment
 /// engine (tasks, ownership, deployments) so the grid, charts and deployment panel are tested; the deployment shapes follow the
 /// contract in docs/dashboard.md. The files (and their headers, the CSP among them) are fetched from a real
-/// <see cref="SchedulerProcess"/>. Deployment actions are recorded in <see cref="Actions"/>.
+/// <see cref="DashboardScheduler"/>. Deployment actions are recorded in <see cref="Actions"/>.
 /// </summary>
 public sealed class ScriptedApiWorld : IDashboardWorld, IAsyncLifetime
 {
@@ -34,7 +34,7 @@ public sealed class ScriptedApiWorld : IDashboardWorld, IAsyncLifetime
     private Channel<(string Type, string Data)>[] _subscribers = [];
     private string _status = "waitingForPromotion";
     private int _step = 1;
-    private SchedulerProcess? _scheduler;
+    private DashboardScheduler? _scheduler;
     private WebApplication? _app;
     private HttpClient? _files;
     private HttpClient? _api;
@@ -50,7 +50,7 @@ public sealed class ScriptedApiWorld : IDashboardWorld, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _scheduler = await SchedulerProcess.StartAsync(new Uri($"http://127.0.0.1:{SchedulerProcess.FreePort()}"), ApiToken);
+        _scheduler = await DashboardScheduler.StartAsync(ApiToken);
         _files = new HttpClient { BaseAddress = _scheduler.Rest, Timeout = TimeSpan.FromSeconds(10) };
 
         var builder = WebApplication.CreateSlimBuilder();
