@@ -57,8 +57,6 @@ internal sealed class ConsumerTask : IAsyncDisposable
         {
             loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
         }
-        var (methods, took) = JitWarmUp.Prepare([typeof(SluiceConsumer).Assembly, typeof(ConsumerTask).Assembly, typeof(IConsumer<,>).Assembly], cancellationToken);
-        loggers.CreateLogger<ConsumerTask>().LogInformation("Compiled {Methods} methods of the record path ahead in {Ms:0} ms", methods, took.TotalMilliseconds);
         foreach (var assignment in data.Assignments)
         {
             await consumer.AssignAsync(new TopicPartition(assignment.Topic, assignment.Partition), assignment.StartOffset, assignment.Epoch, cancellationToken);
