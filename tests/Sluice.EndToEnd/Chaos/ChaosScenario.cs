@@ -7,7 +7,7 @@ namespace Sluice.EndToEnd.Chaos;
 /// A fault scenario (issue 11): a consumer with the recording handler serves a topic under continuous load,
 /// the fault happens, the world recovers, the load stops, and the recording handler's output is judged:
 /// every produced record processed (0 lost), duplicates only where the scenario's guarantee allows them,
-/// and never two tasks processing one partition at once.
+/// and never two tasks processing one partition at once (no overlapping runs in offset order).
 /// </summary>
 internal abstract class ChaosScenario
 {
@@ -90,9 +90,16 @@ internal abstract class ChaosScenario
             {
                 violations.Add($"{report.Lost} produced record(s) never processed");
             }
-            if (report.Overlaps.Count > 0 || report.Interleavings.Count > 0)
+            // Overlaps are the verdict on two owners: in offset order, concurrent owners' runs overlap in time.
+            // Interleavings are reported only: a partition moved to a task that is killed at once comes back
+            // within the window legitimately (seen in scenario 8).
+            if (report.Overlaps.Count > 0)
             {
-                violations.Add($"two tasks processed one partition at once: {string.Join("; ", report.Overlaps.Concat(report.Interleavings).Take(5))}");
+                violations.Add($"two tasks processed one partition at once: {string.Join("; ", report.Overlaps.Take(5))}");
+            }
+            foreach (var interleaving in report.Interleavings.Take(5))
+            {
+                run.Note($"quick return (not a violation when no run overlaps): {interleaving}");
             }
             await JudgeAsync(run, report, violations, cancellationToken);
         }

@@ -5,8 +5,8 @@ namespace Sluice.EndToEnd.World;
 /// <summary>
 /// What the recording handler's output says about a run: lost and duplicated records, the per-partition gaps at
 /// owner changes, the longest gap between two consecutive records of one partition whoever processed them, and
-/// two signs of two owners at once: overlaps (in offset order, a task's run of a partition starting before the
-/// previous task's run ended) and interleavings (a partition going back to a task that processed it under 2 s before).
+/// overlaps (in offset order, a task's run of a partition starting before the previous task's run ended: two owners
+/// at once) and interleavings (a partition going back to a task that processed it under 2 s before: worth a look).
 /// </summary>
 internal sealed record ProcessingReport(
     int Produced,
@@ -85,7 +85,7 @@ internal sealed record ProcessingReport(
 
     /// <summary>
     /// In processing-time order, a partition's records form runs by task. A run of task A, then B, then A again
-    /// with A's runs under 2 s apart means A and B both held the partition: no handover is that quick twice.
+    /// with A's runs under 2 s apart is worth a look: two handovers that quick are rare, unless B died at once.
     /// </summary>
     private static IEnumerable<string> InterleavingsOf(int partition, IEnumerable<ProcessedRecord> records)
     {
