@@ -1,3 +1,4 @@
+using Sluice.EndToEnd.Chaos;
 using Sluice.EndToEnd.World;
 using Sluice.Testing;
 using Sluice.Testing.Kafka;
@@ -60,7 +61,7 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
             await world.WaitUntilServedByAsync("billing", 3, Partitions, StepTimeout);
             var tasks = (await world.TasksAsync("billing")).Order().ToList();
             var pids = tasks.Select(t => ExecutorProcesses.FindPid(t)).ToList();
-            var frameworkBefore = FrameworkIdOf(world);
+            var frameworkBefore = FrameworkIds.SubscribedAs(world.Scheduler);
 
             world.Scheduler.Kill();
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} scheduler killed with SIGKILL; {world.Processed().Count} records processed so far");
@@ -70,7 +71,7 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
 
             Assert.Equal(tasks, (await world.TasksAsync("billing")).Order().ToList());
             Assert.Equal(pids, tasks.Select(t => ExecutorProcesses.FindPid(t)).ToList());
-            Assert.Equal(frameworkBefore, FrameworkIdOf(world));
+            Assert.Equal(frameworkBefore, FrameworkIds.SubscribedAs(world.Scheduler));
             Assert.Contains(world.Scheduler.Output, l => l.Contains("[Mesos] subscribed as framework " + frameworkBefore, StringComparison.Ordinal));
 
             var report = await world.StopAndReportAsync(load, StepTimeout);
@@ -82,13 +83,5 @@ public sealed class ScalingEndToEndTests(KafkaFixture kafka, ITestOutputHelper o
             world.DumpSchedulerLog();
             throw;
         }
-    }
-
-    /// <summary>The framework id the scheduler persisted in its file state.</summary>
-    private static string FrameworkIdOf(SluiceWorld world)
-    {
-        var subscribed = world.Scheduler.Output.LastOrDefault(l => l.Contains("[Mesos] subscribed as framework ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("the scheduler never subscribed");
-        return subscribed[(subscribed.LastIndexOf(' ') + 1)..];
     }
 }
