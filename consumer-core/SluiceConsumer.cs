@@ -107,6 +107,15 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
         return Task.Run(() => _poll.WarmUp(topics, timeout), cancellationToken);
     }
 
+    /// <summary>Asks the partition's leader for its low and high watermarks (after <see cref="StartAsync"/>).</summary>
+    /// <exception cref="KafkaException">The cluster did not answer within <paramref name="timeout"/>.</exception>
+    public Task<WatermarkOffsets> QueryWatermarksAsync(TopicPartition topicPartition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        EnsureStarted();
+        return Task.Run(() => _poll.QueryWatermarks(topicPartition, timeout), cancellationToken);
+    }
+
     /// <summary>
     /// Takes ownership of a partition and starts fetching it at <paramref name="startOffset"/>.
     /// Ignored (<see cref="AssignOutcome.StaleEpoch"/>) when <paramref name="epoch"/> is lower than the one held.

@@ -69,6 +69,13 @@ public sealed class SluiceConsumerOptions
     /// <value>Default 1 s. Allowed range: 10 ms–1 h.</value>
     public TimeSpan CommitInterval { get; set; } = DEFAULT_COMMIT_INTERVAL;
 
+    /// <summary>
+    /// Whether offsets are committed to Kafka. False for a rehearsal or a read-only replay: nothing is committed, and a
+    /// release answers the offset it would have committed.
+    /// </summary>
+    /// <value>Default true.</value>
+    public bool CommitOffsets { get; set; } = true;
+
     /// <summary>Also commit after every handler batch (batch handlers only).</summary>
     /// <value>Default false.</value>
     public bool CommitAfterBatch { get; set; }
@@ -127,6 +134,7 @@ public sealed class SluiceConsumerOptions
         MaxBufferedBytes = MaxBufferedBytes,
         ResumeThreshold = ResumeThreshold,
         CommitInterval = CommitInterval,
+        CommitOffsets = CommitOffsets,
         CommitAfterBatch = CommitAfterBatch,
         PollTimeout = PollTimeout,
         StopTimeout = StopTimeout,

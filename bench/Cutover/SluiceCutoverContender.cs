@@ -98,7 +98,14 @@ internal sealed class SluiceCutoverContender : ICutoverContender
         {
             try
             {
-                Directory.Delete(home, recursive: true);
+                if (Environment.GetEnvironmentVariable("SLUICE_BENCH_KEEP") == "1")
+                {
+                    scenario.Note($"kept the run's logs in {home} (SLUICE_BENCH_KEEP=1)");
+                }
+                else
+                {
+                    Directory.Delete(home, recursive: true);
+                }
             }
             catch (IOException)
             {

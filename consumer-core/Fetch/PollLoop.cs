@@ -108,6 +108,10 @@ internal sealed partial class PollLoop
         return partitions;
     }
 
+    /// <summary>The partition's watermarks from its leader (any thread: librdkafka's watermark query is thread-safe).</summary>
+    public WatermarkOffsets QueryWatermarks(TopicPartition topicPartition, TimeSpan timeout) =>
+        _consumer.QueryWatermarkOffsets(topicPartition, timeout);
+
     /// <summary>Asks for a commit on the next loop (any thread, no wait).</summary>
     public void RequestCommit() => _commitRequested = true;
 
@@ -287,6 +291,14 @@ internal sealed partial class PollLoop
         }
         if (due is null)
         {
+            return true;
+        }
+        if (!_options.CommitOffsets)
+        {
+            foreach (var (partition, offset) in due)
+            {
+                partition.CommittedOffset = offset;
+            }
             return true;
         }
         try

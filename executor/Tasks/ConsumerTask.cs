@@ -57,6 +57,13 @@ internal sealed class ConsumerTask : IAsyncDisposable
         {
             loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
         }
+        if (data.Kafka.Topics.Count > 0)
+        {
+            var rehearsal = TaskDataMapping.Options(taskId + ".rehearsal", data.Worker);
+            await ConsumerRehearsal.RunAsync(TaskDataMapping.ConsumerConfig(data.Kafka), rehearsal, data.Kafka.Topics[0], loggers, cancellationToken);
+        }
+        var (methods, took) = ControlPlaneWarmUp.Prepare(ControlPlaneWarmUp.Types(), cancellationToken);
+        loggers.CreateLogger<ConsumerTask>().LogInformation("[Rehearsal] compiled {Methods} methods of the control plane ahead in {Ms:0} ms", methods, took.TotalMilliseconds);
         foreach (var assignment in data.Assignments)
         {
             await consumer.AssignAsync(new TopicPartition(assignment.Topic, assignment.Partition), assignment.StartOffset, assignment.Epoch, cancellationToken);

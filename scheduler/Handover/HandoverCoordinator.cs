@@ -63,8 +63,7 @@ public sealed partial class HandoverCoordinator(
             pending.Add(new PendingMove(i, partition, current?.Owner, to, target, current));
         }
 
-        var phases = new long[5];
-        phases[0] = time.GetTimestamp();
+        var marked = time.GetTimestamp();
         var releasing = pending.Where(p => p.From is not null && p.Current!.Phase != OwnershipPhase.Free).ToList();
         if (releasing.Count > 0)
         {
@@ -77,63 +76,67 @@ public sealed partial class HandoverCoordinator(
                 Fail(releasing, ex);
             }
         }
+        var markMs = time.GetElapsedTime(marked).TotalMilliseconds;
 
-        phases[1] = time.GetTimestamp();
-        var released = await Task.WhenAll(pending.Where(p => results[p.Index] is null).Select(async p =>
+        // Each partition goes on to its transfer and its assignment as soon as its own release is done: a slow
+        // release elsewhere in the batch must not hold up the others' new owners. The transfers that arrive while
+        // a ledger write is under way share the next one.
+        var transfers = new TransferGroupCommit(ledger);
+        var slowest = await Task.WhenAll(pending.Where(p => results[p.Index] is null).Select(p => MoveOneAsync(p)));
+        if (pending.Count > 0)
         {
+            LogBatch(moves.Count, releasing.Count, markMs, transfers.Writes, slowest.Length == 0 ? 0 : slowest.Max(), time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return results.Select(r => r!).ToList();
+
+        // Release (or resolve the start of a free partition) → transfer → assign; returns the move's duration in ms.
+        async Task<double> MoveOneAsync(PendingMove p)
+        {
+            var begun = time.GetTimestamp();
+            long start;
+            bool clean;
             try
             {
-                var (start, clean) = p.From is null || p.Current!.Phase == OwnershipPhase.Free
+                (start, clean) = p.From is null || p.Current!.Phase == OwnershipPhase.Free
                     ? (p.Current is { StartOffset: >= 0 } ? p.Current.StartOffset : await offsets.ResolveAsync(p.Partition, cancellationToken), true)
                     : await ReleaseAsync(p.Partition, p.From, p.Current.Epoch, p.Current, cancellationToken);
-                return p with { Start = start, Clean = clean };
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
-                return null;
+                return time.GetElapsedTime(begun).TotalMilliseconds;
             }
-        }));
-        var ready = released.OfType<PendingMove>().ToList();
+            var released = time.GetTimestamp();
 
-        phases[2] = time.GetTimestamp();
-        IReadOnlyList<OwnershipEntry> entries = [];
-        if (ready.Count > 0)
-        {
+            OwnershipEntry entry;
             try
             {
-                entries = await ledger.TransferAsync(ready.Select(p => new OwnershipTransfer(p.Partition, p.Current?.Epoch ?? 0, p.To, p.Start)).ToList(), cancellationToken);
+                entry = await transfers.TransferAsync(new OwnershipTransfer(p.Partition, p.Current?.Epoch ?? 0, p.To, start), cancellationToken);
             }
             catch (OwnershipConflictException ex)
             {
-                Fail(ready, ex);
-                ready = [];
+                results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
+                return time.GetElapsedTime(begun).TotalMilliseconds;
             }
-        }
+            var transferred = time.GetTimestamp();
 
-        phases[3] = time.GetTimestamp();
-        await Task.WhenAll(ready.Select(async (p, i) =>
-        {
-            var entry = entries[i];
             try
             {
-                await p.Target.AssignAsync(p.Partition, entry.Epoch, p.Start, options.AssignTimeout, cancellationToken);
-                var duration = time.GetElapsedTime(started);
-                LogMoved(p.Partition.Topic, p.Partition.Partition, p.From ?? "(nobody)", p.To, entry.Epoch, p.Start, p.Clean, duration.TotalMilliseconds);
-                results[p.Index] = new HandoverResult(moves[p.Index], new HandoverOutcome(p.Partition, p.From, p.To, entry.Epoch, p.Start, p.Clean, duration), null);
+                await p.Target.AssignAsync(p.Partition, entry.Epoch, start, options.AssignTimeout, cancellationToken);
+                var duration = time.GetElapsedTime(begun);
+                LogMoved(p.Partition.Topic, p.Partition.Partition, p.From ?? "(nobody)", p.To, entry.Epoch, start, clean, duration.TotalMilliseconds,
+                    Ms(begun, released), Ms(released, transferred), time.GetElapsedTime(transferred).TotalMilliseconds);
+                results[p.Index] = new HandoverResult(moves[p.Index], new HandoverOutcome(p.Partition, p.From, p.To, entry.Epoch, start, clean, duration), null);
+                return duration.TotalMilliseconds;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
+                return time.GetElapsedTime(begun).TotalMilliseconds;
             }
-        }));
-        phases[4] = time.GetTimestamp();
-        if (pending.Count > 0)
-        {
-            double Ms(int from, int to) => (phases[to] - phases[from]) * 1000.0 / time.TimestampFrequency;
-            LogBatch(moves.Count, releasing.Count, Ms(0, 1), Ms(1, 2), Ms(2, 3), Ms(3, 4));
         }
-        return results.Select(r => r!).ToList();
+
+        double Ms(long from, long to) => (to - from) * 1000.0 / time.TimestampFrequency;
 
         void Fail(IEnumerable<PendingMove> failed, Exception error)
         {
@@ -144,12 +147,7 @@ public sealed partial class HandoverCoordinator(
         }
     }
 
-    private sealed record PendingMove(int Index, PartitionKey Partition, string? From, string To, ExecutorSession Target, OwnershipEntry? Current)
-    {
-        public long Start { get; init; }
-
-        public bool Clean { get; init; }
-    }
+    private sealed record PendingMove(int Index, PartitionKey Partition, string? From, string To, ExecutorSession Target, OwnershipEntry? Current);
 
     /// <summary>Steps 2 and 4: the old owner's committed next offset, and whether the release was clean.</summary>
     private async Task<(long Start, bool Clean)> ReleaseAsync(PartitionKey partition, string from, long epoch, OwnershipEntry current, CancellationToken cancellationToken)
@@ -209,11 +207,11 @@ public sealed partial class HandoverCoordinator(
         return Math.Max(Math.Max(committed, reported), current.StartOffset);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "[Handover] {Topic}[{Partition}] {From} → {To} epoch {Epoch} at offset {Offset} (clean {Clean}) in {DurationMs:0.0} ms")]
-    private partial void LogMoved(string topic, int partition, string from, string to, long epoch, long offset, bool clean, double durationMs);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "[Handover] {Topic}[{Partition}] {From} → {To} epoch {Epoch} at offset {Offset} (clean {Clean}) in {DurationMs:0.0} ms: release {ReleaseMs:0.0} ms, transfer {TransferMs:0.0} ms, assign {AssignMs:0.0} ms")]
+    private partial void LogMoved(string topic, int partition, string from, string to, long epoch, long offset, bool clean, double durationMs, double releaseMs, double transferMs, double assignMs);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "[Handover] batch of {Count} ({Releasing} from live owners): mark releasing {MarkMs:0.0} ms, release {ReleaseMs:0.0} ms, transfer {TransferMs:0.0} ms, assign {AssignMs:0.0} ms")]
-    private partial void LogBatch(int count, int releasing, double markMs, double releaseMs, double transferMs, double assignMs);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "[Handover] batch of {Count} ({Releasing} from live owners): mark releasing {MarkMs:0.0} ms, {Writes} ledger writes for the transfers, slowest move {SlowestMs:0.0} ms, whole batch {TotalMs:0.0} ms")]
+    private partial void LogBatch(int count, int releasing, double markMs, int writes, double slowestMs, double totalMs);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "[Handover] {Topic}[{Partition}]: {From} refused the release: {Reason}")]
     private partial void LogReleaseRejected(string topic, int partition, string from, string reason);
