@@ -521,8 +521,11 @@ internal sealed partial class PollLoop
 
     internal IReadOnlyList<(OwnedPartition Partition, Task Drained)> BeginStop()
     {
+        // A partition whose release has begun (its caller still waits for the drain, or gave up waiting) is unassigned
+        // already: librdkafka refuses to unassign it twice, which would fail the stop and leave this thread running.
+        var assigned = _owned.Values.Where(p => !p.IsReleasing).ToList();
         var drains = _owned.Values.Select(p => (p, p.BeginDrain())).ToList();
-        foreach (var partition in _owned.Values)
+        foreach (var partition in assigned)
         {
             Unassign(partition);
         }

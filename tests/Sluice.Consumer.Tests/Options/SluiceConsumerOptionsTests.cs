@@ -22,6 +22,7 @@ public sealed class SluiceConsumerOptionsTests
         Assert.Equal(256L * 1024 * 1024, options.MaxBufferedBytes);
         Assert.Equal(0.5, options.ResumeThreshold);
         Assert.Equal(TimeSpan.FromSeconds(1), options.CommitInterval);
+        Assert.True(options.CommitOffsets);
         Assert.False(options.CommitAfterBatch);
         Assert.Equal(TimeSpan.FromMilliseconds(10), options.PollTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), options.StopTimeout);
@@ -34,6 +35,62 @@ public sealed class SluiceConsumerOptionsTests
         Assert.Empty(options.StaticAssignment);
         Assert.True(new SluiceConsumerOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Fact]
+    public void Clone_CommitOffsetsFalse_StaysFalse()
+    {
+        var options = new SluiceConsumerOptions { CommitOffsets = false };
+
+        var clone = options.Clone();
+        options.CommitOffsets = true;
+
+        Assert.False(clone.CommitOffsets);
+        Assert.True(new SluiceConsumerOptions().Clone().CommitOffsets);
+    }
+
+    [Fact]
+    public void Clone_EveryPropertyOffItsDefault_CopiesEachOne()
+    {
+        // Arrange: every property away from its default (checked below, so a new property must be added here).
+        var options = new SluiceConsumerOptions
+        {
+            Name = "other",
+            Workers = 3,
+            Ordering = MessageOrdering.Unordered,
+            BatchSize = 7,
+            BatchLinger = TimeSpan.FromMilliseconds(3),
+            MaxBufferedMessagesPerPartition = 11,
+            MaxBufferedBytesPerPartition = 1024,
+            MaxBufferedBytes = 4096,
+            ResumeThreshold = 0.25,
+            CommitInterval = TimeSpan.FromMilliseconds(50),
+            CommitOffsets = false,
+            CommitAfterBatch = true,
+            PollTimeout = TimeSpan.FromMilliseconds(5),
+            StopTimeout = TimeSpan.FromSeconds(2),
+            MaxRetryAttempts = 9,
+            RetryDelay = TimeSpan.FromMilliseconds(7),
+            MaxRetryDelay = TimeSpan.FromSeconds(1),
+            RetryBackoff = DelayBackoffType.Linear,
+            RetryUseJitter = false,
+            DeadLetterTopicSuffix = ".dead",
+            DeadLetterTopic = "all-dead",
+            StaticAssignment = [new PinnedPartition("t", 2, 40)],
+        };
+        var defaults = new SluiceConsumerOptions();
+        var properties = typeof(SluiceConsumerOptions).GetProperties().Where(p => p.CanWrite).ToList();
+        Assert.All(properties, p => Assert.False(Equivalent(p.GetValue(defaults), p.GetValue(options)), $"{p.Name} is still at its default in this test"));
+
+        // Act
+        var clone = options.Clone();
+
+        // Assert
+        Assert.All(properties, p => Assert.True(Equivalent(p.GetValue(options), p.GetValue(clone)), $"{p.Name} was not copied"));
+        Assert.NotSame(options.StaticAssignment, clone.StaticAssignment);
+    }
+
+    private static bool Equivalent(object? a, object? b) =>
+        a is IEnumerable<PinnedPartition> left && b is IEnumerable<PinnedPartition> right ? left.SequenceEqual(right) : Equals(a, b);
 
     public static TheoryData<string, Action<SluiceConsumerOptions>> InvalidRows => new()
     {

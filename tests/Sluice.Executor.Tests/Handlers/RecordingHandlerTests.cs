@@ -8,12 +8,6 @@ using Sluice.Testing.Kafka;
 
 namespace Sluice.Executor.Tests.Handlers;
 
-[CollectionDefinition(Name)]
-public sealed class KafkaCollection : ICollectionFixture<KafkaFixture>
-{
-    public const string Name = "kafka";
-}
-
 /// <summary>The recording handler run by a real consumer core against the embedded Kafka.</summary>
 [Collection(KafkaCollection.Name)]
 public sealed class RecordingHandlerTests(KafkaFixture kafka) : IDisposable

@@ -1,0 +1,118 @@
+using Confluent.Kafka;
+using Sluice.Consumer.Ownership;
+using Sluice.Testing;
+using Sluice.Testing.Kafka;
+
+namespace Sluice.Consumer.Tests.Kafka;
+
+/// <summary>
+/// <see cref="SluiceConsumerOptions.CommitOffsets"/> false (a rehearsal, a read-only replay): records are processed as
+/// usual, the offsets are tracked and answered as usual, and Kafka never sees a commit from the group.
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class CommitOffsetsDisabledTests(KafkaFixture fixture)
+{
+    [Fact]
+    public async Task ReleaseAsync_CommitOffsetsFalse_AnswersTheNextOffsetButCommitsNothing()
+    {
+        var topic = await fixture.CreateTopicAsync("no-commit-release", 1);
+        var tp = new TopicPartition(topic, 0);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 50);
+        var config = TestKafka.ConsumerConfig(fixture);
+        // A short interval: the periodic commit runs many times before the release.
+        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = TimeSpan.FromMilliseconds(10) };
+        var processed = 0;
+        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        {
+            Interlocked.Increment(ref processed);
+            return ValueTask.CompletedTask;
+        }).Build();
+        await consumer.StartAsync();
+        await consumer.AssignAsync(tp, 0, 1);
+        await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 50, TimeSpan.FromSeconds(15), "all 50 processed");
+        // The periodic commit ran and recorded the offset locally.
+        await Eventually.TrueAsync(() => consumer.GetProgress().Single().CommittedOffset == 50, TimeSpan.FromSeconds(5), "the commit loop reached 50");
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+
+        var released = await consumer.ReleaseAsync(tp, 1, TimeSpan.FromSeconds(5));
+
+        Assert.Equal((ReleaseOutcome.Released, 50L), (released.Outcome, released.NextOffset));
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+        Assert.Empty(consumer.GetProgress());
+    }
+
+    [Fact]
+    public async Task StopAsync_CommitOffsetsFalse_CommitsNothingForAnyPartition_EvenWhenTheOptionsChangeAfterBuild()
+    {
+        var topic = await fixture.CreateTopicAsync("no-commit-stop", 2);
+        await TestKafka.ProduceAsync(fixture, topic, 2, 40);
+        var config = TestKafka.ConsumerConfig(fixture);
+        // An hour-long interval: the only commit due is the one at stop.
+        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = TimeSpan.FromHours(1) };
+        TestKafka.PinAll(options, topic, 2);
+        var processed = 0;
+        await using (var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        {
+            Interlocked.Increment(ref processed);
+            return ValueTask.CompletedTask;
+        }).Build())
+        {
+            options.CommitOffsets = true; // too late: Build froze a copy
+            await consumer.StartAsync();
+            await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 40, TimeSpan.FromSeconds(15), "all 40 processed");
+
+            await consumer.StopAsync();
+        }
+
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 1));
+    }
+
+    [Fact]
+    public async Task BatchHandler_CommitOffsetsFalseWithCommitAfterBatch_CommitsNothing()
+    {
+        var topic = await fixture.CreateTopicAsync("no-commit-batch", 1);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 100);
+        var config = TestKafka.ConsumerConfig(fixture);
+        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitAfterBatch = true, BatchSize = 10, CommitInterval = TimeSpan.FromHours(1) };
+        TestKafka.PinAll(options, topic, 1);
+        var processed = 0;
+        await using var consumer = TestKafka.Builder(fixture, options, config).SetBatchHandler((batch, _) =>
+        {
+            Interlocked.Add(ref processed, batch.Length);
+            return ValueTask.CompletedTask;
+        }).Build();
+        await consumer.StartAsync();
+
+        await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 100, TimeSpan.FromSeconds(15), "all 100 processed");
+        await Eventually.TrueAsync(() => consumer.GetProgress().Single().CommittedOffset == 100, TimeSpan.FromSeconds(5), "the per-batch commit reached 100");
+
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+    }
+
+    [Fact]
+    public async Task FenceAsync_CommitOffsetsFalse_ReportsTheFenceCommitButKafkaHoldsNothing_AndAReleaseAnswersWhereItStopped()
+    {
+        var topic = await fixture.CreateTopicAsync("no-commit-fence", 1);
+        var tp = new TopicPartition(topic, 0);
+        await TestKafka.ProduceAsync(fixture, topic, 1, 30);
+        var config = TestKafka.ConsumerConfig(fixture);
+        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = TimeSpan.FromHours(1) };
+        var processed = 0;
+        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        {
+            Interlocked.Increment(ref processed);
+            return ValueTask.CompletedTask;
+        }).Build();
+        await consumer.StartAsync();
+        await consumer.AssignAsync(tp, 0, 2);
+        await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 30, TimeSpan.FromSeconds(15), "all 30 processed");
+
+        var fence = await consumer.FenceAsync(TimeSpan.FromSeconds(5));
+        var released = await consumer.ReleaseAsync(tp, 2, TimeSpan.FromSeconds(5));
+
+        Assert.Equal((1, true, true), (fence.Partitions, fence.Drained, fence.Committed));
+        Assert.Equal((ReleaseOutcome.Released, 30L), (released.Outcome, released.NextOffset));
+        Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+    }
+}
