@@ -48,6 +48,7 @@ internal sealed class ConsumerTask : IAsyncDisposable
             .SetLoggerFactory(loggers);
         var consumer = handler.ApplyTo(builder).Build();
         await consumer.StartAsync(cancellationToken);
+        var kafkaAnswered = true;
         try
         {
             // Warm before the scheduler hands over anything: connected, metadata read.
@@ -55,10 +56,12 @@ internal sealed class ConsumerTask : IAsyncDisposable
         }
         catch (KafkaException ex)
         {
+            kafkaAnswered = false;
             loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
         }
-        if (data.Kafka.Topics.Count > 0)
+        if (kafkaAnswered && data.Kafka.Topics.Count > 0)
         {
+            // Not when Kafka did not answer the warm-up: the rehearsal would only wait out its own timeouts.
             var rehearsal = TaskDataMapping.Options(taskId + ".rehearsal", data.Worker);
             await ConsumerRehearsal.RunAsync(TaskDataMapping.ConsumerConfig(data.Kafka), rehearsal, data.Kafka.Topics[0], loggers, cancellationToken);
         }
