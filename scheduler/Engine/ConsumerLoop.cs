@@ -213,11 +213,9 @@ internal sealed partial class ConsumerLoop : IAsyncDisposable
                 .Select(t => new PlannerTask(t.TaskId))
                 .ToList();
             plannedAny |= candidates.Count > 0;
-            // During a deployment a partition changes version or stays put: moving one between two live tasks of the
-            // same version only to even their load would pause it for nothing (blue is retired at the end anyway).
-            var live = deployment is null ? null : candidates.Select(c => c.TaskId).ToHashSet(StringComparer.Ordinal);
-            moves.AddRange(Planner.Assign(group, candidates, current).Moves.Where(m => _registry.IsConnected(m.To) && CanMoveFrom(m.From)
-                && !(live is not null && m.From is not null && live.Contains(m.From))));
+            var planned = Planner.Assign(group, candidates, current).Moves.Where(m => _registry.IsConnected(m.To) && CanMoveFrom(m.From));
+            // During a deployment a partition changes version or stays put: no rebalancing between live tasks of one version.
+            moves.AddRange(deployment is null ? planned : DeploymentMoves.WithoutRebalancing(planned, candidates));
         }
         if (deployment?.Value.Status == DeploymentStatus.Paused)
         {
