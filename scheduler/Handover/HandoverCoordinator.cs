@@ -34,10 +34,11 @@ public sealed partial class HandoverCoordinator(
     }
 
     /// <summary>
-    /// Moves many partitions at once, each by the full protocol, with one ledger write per step for all of
-    /// them (so a partition does not wait behind the others' writes): mark releasing → release on every old
-    /// owner in parallel → transfer → assign on every new owner in parallel. Each move succeeds or fails on
-    /// its own; a failed one is left for the next attempt (a partition left releasing is released again).
+    /// Moves many partitions at once, each by the full protocol: one ledger write marks them all releasing; then each
+    /// partition goes on by itself (release on its old owner → transfer → assign on its new owner), so a slow release
+    /// holds up only its own partition. Transfers that become ready together share a ledger write
+    /// (<see cref="TransferGroupCommit"/>). Each move succeeds or fails on its own; a failed one is left for the next
+    /// attempt (a partition left releasing is released again).
     /// </summary>
     public async Task<IReadOnlyList<HandoverResult>> MoveManyAsync(IReadOnlyList<PartitionMove> moves, CancellationToken cancellationToken)
     {
@@ -81,7 +82,7 @@ public sealed partial class HandoverCoordinator(
         // Each partition goes on to its transfer and its assignment as soon as its own release is done: a slow
         // release elsewhere in the batch must not hold up the others' new owners. The transfers that arrive while
         // a ledger write is under way share the next one.
-        var transfers = new TransferGroupCommit(ledger);
+        var transfers = new TransferGroupCommit(ledger, cancellationToken);
         var slowest = await Task.WhenAll(pending.Where(p => results[p.Index] is null).Select(p => MoveOneAsync(p)));
         if (pending.Count > 0)
         {
@@ -111,10 +112,11 @@ public sealed partial class HandoverCoordinator(
             OwnershipEntry entry;
             try
             {
-                entry = await transfers.TransferAsync(new OwnershipTransfer(p.Partition, p.Current?.Epoch ?? 0, p.To, start), cancellationToken);
+                entry = await transfers.TransferAsync(new OwnershipTransfer(p.Partition, p.Current?.Epoch ?? 0, p.To, start));
             }
-            catch (OwnershipConflictException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // A conflict, or the state store failing: this move is left for the next round; the others go on.
                 results[p.Index] = new HandoverResult(moves[p.Index], null, ex);
                 return time.GetElapsedTime(begun).TotalMilliseconds;
             }

@@ -5,7 +5,7 @@ namespace Sluice.Scheduler.Handover;
 /// <summary>
 /// The persisted ownership the handover writes through (DESIGN.md §4–5). Every write is checked
 /// against the epoch read, so two leaders, or two handovers, can never both move a partition.
-/// Writes take a batch, so moving many partitions at once costs one write per step, not one per partition.
+/// Writes take a batch, so moving many partitions at once costs a few writes, not one per partition and step.
 /// </summary>
 public interface IOwnershipLedger
 {
