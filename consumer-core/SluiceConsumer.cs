@@ -107,6 +107,18 @@ public sealed partial class SluiceConsumer : IAsyncDisposable
         return Task.Run(() => _poll.WarmUp(topics, timeout), cancellationToken);
     }
 
+    /// <summary>
+    /// Optional, for a consumer whose failure policy dead-letters: builds the dead-letter producer now and connects it
+    /// (it reads <paramref name="topic"/>'s metadata through it), so the first dead letter does not pay for that.
+    /// </summary>
+    /// <exception cref="KafkaException">The cluster did not answer within <paramref name="timeout"/>.</exception>
+    public Task WarmUpDeadLettersAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        EnsureStarted();
+        return Task.Run(() => _deadLetters.WarmUp(topic, timeout), cancellationToken);
+    }
+
     /// <summary>Asks the partition's leader for its low and high watermarks (after <see cref="StartAsync"/>).</summary>
     /// <exception cref="KafkaException">The cluster did not answer within <paramref name="timeout"/>.</exception>
     public Task<WatermarkOffsets> QueryWatermarksAsync(TopicPartition topicPartition, TimeSpan timeout, CancellationToken cancellationToken = default)

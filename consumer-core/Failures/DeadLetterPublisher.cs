@@ -7,7 +7,7 @@ namespace Sluice.Consumer.Failures;
 /// <summary>
 /// Produces failed messages to <c>&lt;topic&gt;&lt;suffix&gt;</c> with the original key, value,
 /// headers and timestamp, plus <c>sluice-original-topic</c>, <c>-partition</c>, <c>-offset</c>
-/// and <c>-error</c> headers. The producer is built on first use; it is thread-safe.
+/// and <c>-error</c> headers. The producer is built on first use (or by <see cref="WarmUp"/>); it is thread-safe.
 /// </summary>
 internal sealed class DeadLetterPublisher(ProducerConfig config, string suffix, string? topic = null) : IDisposable
 {
@@ -20,6 +20,17 @@ internal sealed class DeadLetterPublisher(ProducerConfig config, string suffix, 
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(config).Build());
 
     public string TopicFor(string consumed) => topic ?? consumed + suffix;
+
+    /// <summary>
+    /// Builds the producer now and connects it by reading <paramref name="metadataTopic"/>'s metadata through it (a
+    /// consumed topic: asking for the dead-letter topic's could create it on a broker that creates topics on demand).
+    /// </summary>
+    /// <exception cref="KafkaException">The cluster did not answer within <paramref name="timeout"/>.</exception>
+    public void WarmUp(string metadataTopic, TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Value.Handle).Build();
+        admin.GetMetadata(metadataTopic, timeout);
+    }
 
     public async Task PublishAsync(ConsumedMessage message, Exception error, CancellationToken cancellationToken)
     {

@@ -65,6 +65,17 @@ internal sealed class ConsumerTask : IAsyncDisposable
             var rehearsal = TaskDataMapping.Options(taskId + ".rehearsal", data.Worker);
             await ConsumerRehearsal.RunAsync(TaskDataMapping.ConsumerConfig(data.Kafka), rehearsal, data.Kafka.Topics[0], loggers, cancellationToken);
         }
+        if (kafkaAnswered && data.Kafka.Topics.Count > 0 && data.Worker?.FailurePolicy == FailurePolicy.DeadLetterAndContinue)
+        {
+            try
+            {
+                await consumer.WarmUpDeadLettersAsync(data.Kafka.Topics[0], TimeSpan.FromSeconds(10), cancellationToken);
+            }
+            catch (KafkaException ex)
+            {
+                loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the dead-letter producer failed (the first dead letter will connect): {Reason}", ex.Error.Reason);
+            }
+        }
         var (methods, took) = ControlPlaneWarmUp.Prepare(ControlPlaneWarmUp.Types(), cancellationToken);
         loggers.CreateLogger<ConsumerTask>().LogInformation("[Rehearsal] compiled {Methods} methods of the control plane ahead in {Ms:0} ms", methods, took.TotalMilliseconds);
         foreach (var assignment in data.Assignments)
