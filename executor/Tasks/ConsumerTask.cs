@@ -48,34 +48,7 @@ internal sealed class ConsumerTask : IAsyncDisposable
             .SetLoggerFactory(loggers);
         var consumer = handler.ApplyTo(builder).Build();
         await consumer.StartAsync(cancellationToken);
-        var kafkaAnswered = true;
-        try
-        {
-            // Warm before the scheduler hands over anything: connected, metadata read.
-            await consumer.WarmUpAsync([.. data.Kafka.Topics], TimeSpan.FromSeconds(10), cancellationToken);
-        }
-        catch (KafkaException ex)
-        {
-            kafkaAnswered = false;
-            loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
-        }
-        if (kafkaAnswered && data.Kafka.Topics.Count > 0)
-        {
-            // Not when Kafka did not answer the warm-up: the rehearsal would only wait out its own timeouts.
-            var rehearsal = TaskDataMapping.Options(taskId + ".rehearsal", data.Worker);
-            await ConsumerRehearsal.RunAsync(TaskDataMapping.ConsumerConfig(data.Kafka), rehearsal, data.Kafka.Topics[0], loggers, cancellationToken);
-        }
-        if (kafkaAnswered && data.Kafka.Topics.Count > 0 && data.Worker?.FailurePolicy == FailurePolicy.DeadLetterAndContinue)
-        {
-            try
-            {
-                await consumer.WarmUpDeadLettersAsync(data.Kafka.Topics[0], TimeSpan.FromSeconds(10), cancellationToken);
-            }
-            catch (KafkaException ex)
-            {
-                loggers.CreateLogger<ConsumerTask>().LogWarning("Warming up the dead-letter producer failed (the first dead letter will connect): {Reason}", ex.Error.Reason);
-            }
-        }
+        await WarmUpAsync(consumer, taskId, data, loggers, cancellationToken);
         var (methods, took) = ControlPlaneWarmUp.Prepare(ControlPlaneWarmUp.Types(), cancellationToken);
         loggers.CreateLogger<ConsumerTask>().LogInformation("[Rehearsal] compiled {Methods} methods of the control plane ahead in {Ms:0} ms", methods, took.TotalMilliseconds);
         foreach (var assignment in data.Assignments)
@@ -97,6 +70,43 @@ internal sealed class ConsumerTask : IAsyncDisposable
         var task = new ConsumerTask(taskId, consumer, link, (handler.Single ?? (object?)handler.Batch) as IDisposable);
         task._linkRun = link.RunAsync(task._stop.Token);
         return task;
+    }
+
+    /// <summary>
+    /// Readies the task before the scheduler hands it anything: the Kafka client connected with the metadata read, the
+    /// record path rehearsed and, with the dead-letter policy, the dead-letter producer connected. Failures are logged;
+    /// the first assignment then pays for what is missing.
+    /// </summary>
+    private static async Task WarmUpAsync(SluiceConsumer consumer, string taskId, TaskData data, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger<ConsumerTask>();
+        try
+        {
+            await consumer.WarmUpAsync([.. data.Kafka.Topics], TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (KafkaException ex)
+        {
+            // Nothing more to warm: the rehearsal would only wait out its own timeouts.
+            logger.LogWarning("Warming up the Kafka client failed (the first assignment will connect): {Reason}", ex.Error.Reason);
+            return;
+        }
+        if (data.Kafka.Topics.Count == 0)
+        {
+            return;
+        }
+        var topic = data.Kafka.Topics[0];
+        await ConsumerRehearsal.RunAsync(TaskDataMapping.ConsumerConfig(data.Kafka), TaskDataMapping.Options(taskId + ".rehearsal", data.Worker), topic, loggers, cancellationToken);
+        if (data.Worker?.FailurePolicy == FailurePolicy.DeadLetterAndContinue)
+        {
+            try
+            {
+                await consumer.WarmUpDeadLettersAsync(topic, TimeSpan.FromSeconds(10), cancellationToken);
+            }
+            catch (KafkaException ex)
+            {
+                logger.LogWarning("Warming up the dead-letter producer failed (the first dead letter will connect): {Reason}", ex.Error.Reason);
+            }
+        }
     }
 
     /// <summary>Stops cleanly: finishes in-flight work, commits, closes the consumer.</summary>

@@ -15,21 +15,10 @@ public sealed class CommitOffsetsDisabledTests(KafkaFixture fixture)
     [Fact]
     public async Task ReleaseAsync_CommitOffsetsFalse_AnswersTheNextOffsetButCommitsNothing()
     {
-        var topic = await fixture.CreateTopicAsync("no-commit-release", 1);
-        var tp = new TopicPartition(topic, 0);
-        await TestKafka.ProduceAsync(fixture, topic, 1, 50);
-        var config = TestKafka.ConsumerConfig(fixture);
         // A short interval: the periodic commit runs many times before the release.
-        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = TimeSpan.FromMilliseconds(10) };
-        var processed = 0;
-        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
-        {
-            Interlocked.Increment(ref processed);
-            return ValueTask.CompletedTask;
-        }).Build();
-        await consumer.StartAsync();
-        await consumer.AssignAsync(tp, 0, 1);
-        await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 50, TimeSpan.FromSeconds(15), "all 50 processed");
+        var (consumer, tp, config) = await StartOnOnePartitionAsync("no-commit-release", records: 50, TimeSpan.FromMilliseconds(10), epoch: 1);
+        await using var _ = consumer;
+        var topic = tp.Topic;
         // The periodic commit ran and recorded the offset locally.
         await Eventually.TrueAsync(() => consumer.GetProgress().Single().CommittedOffset == 50, TimeSpan.FromSeconds(5), "the commit loop reached 50");
         Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
@@ -93,20 +82,9 @@ public sealed class CommitOffsetsDisabledTests(KafkaFixture fixture)
     [Fact]
     public async Task FenceAsync_CommitOffsetsFalse_ReportsTheFenceCommitButKafkaHoldsNothing_AndAReleaseAnswersWhereItStopped()
     {
-        var topic = await fixture.CreateTopicAsync("no-commit-fence", 1);
-        var tp = new TopicPartition(topic, 0);
-        await TestKafka.ProduceAsync(fixture, topic, 1, 30);
-        var config = TestKafka.ConsumerConfig(fixture);
-        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = TimeSpan.FromHours(1) };
-        var processed = 0;
-        await using var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
-        {
-            Interlocked.Increment(ref processed);
-            return ValueTask.CompletedTask;
-        }).Build();
-        await consumer.StartAsync();
-        await consumer.AssignAsync(tp, 0, 2);
-        await Eventually.TrueAsync(() => Volatile.Read(ref processed) == 30, TimeSpan.FromSeconds(15), "all 30 processed");
+        var (consumer, tp, config) = await StartOnOnePartitionAsync("no-commit-fence", records: 30, TimeSpan.FromHours(1), epoch: 2);
+        await using var _ = consumer;
+        var topic = tp.Topic;
 
         var fence = await consumer.FenceAsync(TimeSpan.FromSeconds(5));
         var released = await consumer.ReleaseAsync(tp, 2, TimeSpan.FromSeconds(5));
@@ -114,5 +92,33 @@ public sealed class CommitOffsetsDisabledTests(KafkaFixture fixture)
         Assert.Equal((1, true, true), (fence.Partitions, fence.Drained, fence.Committed));
         Assert.Equal((ReleaseOutcome.Released, 30L), (released.Outcome, released.NextOffset));
         Assert.Equal(Offset.Unset.Value, TestKafka.Committed(fixture, config.GroupId, topic, 0));
+    }
+
+    /// <summary>A consumer that commits nothing, assigned partition 0 of a new topic of <paramref name="records"/> records at epoch <paramref name="epoch"/>, once it has processed them all.</summary>
+    private async Task<(SluiceConsumer Consumer, TopicPartition Partition, ConsumerConfig Config)> StartOnOnePartitionAsync(string name, int records, TimeSpan commitInterval, long epoch)
+    {
+        var topic = await fixture.CreateTopicAsync(name, 1);
+        var tp = new TopicPartition(topic, 0);
+        await TestKafka.ProduceAsync(fixture, topic, 1, records);
+        var config = TestKafka.ConsumerConfig(fixture);
+        var options = new SluiceConsumerOptions { CommitOffsets = false, CommitInterval = commitInterval };
+        var processed = 0;
+        var consumer = TestKafka.Builder(fixture, options, config).SetHandler((_, _) =>
+        {
+            Interlocked.Increment(ref processed);
+            return ValueTask.CompletedTask;
+        }).Build();
+        try
+        {
+            await consumer.StartAsync();
+            await consumer.AssignAsync(tp, 0, epoch);
+            await Eventually.TrueAsync(() => Volatile.Read(ref processed) == records, TimeSpan.FromSeconds(15), $"all {records} processed");
+            return (consumer, tp, config);
+        }
+        catch
+        {
+            await consumer.DisposeAsync();
+            throw;
+        }
     }
 }
